@@ -1,0 +1,1 @@
+"""The project's command, run as ``python3 -m book``: build, test, lab, refresh, bench, clean."""
