@@ -1,0 +1,1 @@
+"""Benchmarks, one module per chapter stem, run by ``python3 -m book bench [STEM…]``."""

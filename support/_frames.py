@@ -1,0 +1,110 @@
+"""Where is a blocked task waiting? Walk its coroutine chain and name the spot.
+
+Go prints each goroutine's stack in a deadlock report. A trio task has no
+thread stack while it is blocked, but its coroutine still holds the chain of
+awaits, from the task's own function down to the trio primitive that parked
+it. This module walks that chain, keeps the frames that belong to the reader's
+code, and names the trio operation the task is parked in.
+
+Taught in the chapter ``reading``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+import trio
+
+_TRIO_DIR = str(Path(trio.__file__).resolve().parent)
+_HIDDEN_DIRS = (
+    _TRIO_DIR,
+    str(Path(types.__file__).resolve().parent),  # the standard library: contextlib, asyncio
+)
+_HIDDEN_FILES = {str(Path(__file__).resolve().parent / "runtime.py")}
+_PROJECT = Path(__file__).resolve().parent.parent
+_SITE = re.compile(r".*/site-packages/")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One frame of the reader's code on a task's await chain."""
+
+    function: str
+    filename: str
+    lineno: int
+
+    def __str__(self) -> str:
+        return f"{self.function}() at {self.filename}:{self.lineno}"
+
+
+@dataclass(frozen=True)
+class WaitPoint:
+    """What a blocked task is waiting in: the trio operation and the reader's frames (innermost first)."""
+
+    operation: str
+    frames: tuple[Frame, ...]
+    trio_calls: tuple[str, ...] = ()
+
+    @property
+    def outside(self) -> bool:
+        """True when something outside trio's tasks can wake it: I/O readiness or a worker thread."""
+        return any(("wait_readable" in c or "wait_writable" in c or "thread" in c) for c in self.trio_calls)
+
+    @property
+    def location(self) -> str:
+        return f"{self.frames[0].filename}:{self.frames[0].lineno}" if self.frames else "?"
+
+
+def display_filename(filename: str) -> str:
+    """A file name that reads the same on every machine.
+
+    Notebook cells become ``Cell In[N]`` (as IPython prints them), project
+    files become project-relative, installed packages drop their
+    site-packages prefix.
+    """
+    ipython = sys.modules.get("IPython")
+    if ipython is not None:
+        shell = ipython.get_ipython()
+        mapping = getattr(getattr(shell, "compile", None), "_filename_map", None)
+        if isinstance(mapping, dict) and filename in mapping:
+            return f"Cell In[{mapping[filename]}]"
+    path = Path(filename)
+    try:
+        return str(path.resolve().relative_to(_PROJECT))
+    except (ValueError, OSError):
+        pass
+    return _SITE.sub("", filename)
+
+
+def _frames_of(task: trio.lowlevel.Task) -> list[types.FrameType]:
+    frames: list[types.FrameType] = []
+    obj: object = task.coro
+    while obj is not None:
+        frame = getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None) or getattr(obj, "ag_frame", None)
+        if frame is not None:
+            frames.append(frame)
+        nxt = getattr(obj, "cr_await", None) or getattr(obj, "gi_yieldfrom", None) or getattr(obj, "ag_await", None)
+        obj = nxt
+    return frames
+
+
+def _hidden(filename: str) -> bool:
+    resolved = str(Path(filename).resolve()) if not filename.startswith("<") else filename
+    return resolved in _HIDDEN_FILES or resolved.startswith(_HIDDEN_DIRS)
+
+
+def wait_point(task: trio.lowlevel.Task) -> WaitPoint:
+    """Name the trio operation ``task`` is parked in, and the reader's frames that led there."""
+    frames = _frames_of(task)
+    calls = tuple(f.f_code.co_qualname for f in frames if f.f_code.co_filename.startswith(_TRIO_DIR))
+    operation = calls[0] if calls else "?"
+    mine = [
+        Frame(f.f_code.co_qualname, display_filename(f.f_code.co_filename), f.f_lineno)
+        for f in frames
+        if not _hidden(f.f_code.co_filename)
+    ]
+    return WaitPoint(operation, tuple(reversed(mine)), calls)
