@@ -60,7 +60,7 @@ def _run(cmd: list[str], what: str) -> None:
     result = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0:
         sys.stderr.write(result.stdout[-4000:])
-        raise BootstrapError(f"{what} failed (exit {result.returncode}); .venv left untrusted, the next run starts over")
+        raise BootstrapError(f"{what} failed (exit {result.returncode}); .venv is left untrusted and rebuilt next run")
     print(f"book: {what} done in {time.monotonic() - started:.1f}s", file=sys.stderr, flush=True)
 
 

@@ -41,7 +41,7 @@ import trio
 import trio.testing
 from trio._core import _run as _trio_run
 
-from support._frames import WaitPoint, display_filename, wait_point
+from support._frames import WaitPoint, wait_point
 from support.trace import Trace, task_label, unique_labels
 
 T = TypeVar("T")
@@ -75,7 +75,7 @@ class _Order(random.Random):
         super().__init__(seed)
         self._fifo = schedule == "fifo"
 
-    def shuffle(self, x: Any) -> None:  # noqa: ANN401 - matches random.Random.shuffle
+    def shuffle(self, x: Any) -> None:
         # trio sorts the batch by creation order and pops from the end.
         if self._fifo:
             x.reverse()

@@ -156,15 +156,15 @@ class Trace(trio.abc.Instrument):
         """One line per task: spawned, exited, steps, and time blocked per category."""
         rows = [("task", "spawned", "exited", "steps", "blocked")]
         for life in self.tasks:
-            totals: Counter[str] = Counter()
+            totals: dict[str, float] = dict.fromkeys(CATEGORIES, 0.0)
             for span in life.blocked:
                 totals[span.category] += span.end - span.start
             blocked = ", ".join(f"{c} {totals[c]:.{digits}f}s" for c in CATEGORIES if totals[c] > 0) or "-"
             exited = "-" if life.exited is None else f"{life.exited:.{digits}f}"
             rows.append((life.name, f"{life.spawned:.{digits}f}", exited, str(len(life.steps)), blocked))
         widths = [max(len(r[i]) for r in rows) for i in range(4)]
-        return "\n".join(
-            "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r[:4], widths)))
-            + "  " + r[4]
-            for r in rows
-        )
+        lines = []
+        for r in rows:
+            cells = [r[0].ljust(widths[0])] + [r[i].rjust(widths[i]) for i in range(1, 4)]
+            lines.append("  ".join([*cells, r[4]]).rstrip())
+        return "\n".join(lines)

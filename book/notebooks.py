@@ -1,0 +1,135 @@
+"""Re-execute chapters and store them normalised; verify stored outputs with strict nbval.
+
+Refresh: run a notebook top to bottom in a fresh kernel, then keep only what
+is not volatile: cell tags, outputs, execution counts 1, 2, 3, …. A second
+refresh of an unchanged chapter therefore writes the same bytes.
+
+Verify: strict nbval compares every stored output with a fresh run. A passed
+chapter gets a stamp keyed by the notebook, ``support/``, ``requirements.txt``
+and ``sanitize.cfg``. ``book build`` publishes only stamped chapters, so the
+book never shows an output that nbval has not verified against the current
+code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import nbformat
+from nbclient import NotebookClient
+
+from book._bootstrap import REQUIREMENTS, ROOT
+from book.hygiene import check_notebook
+from book.project import BUILD, CHAPTERS, SANITIZE, BookError, kernel_env, notebook
+
+STAMPS = BUILD / ".verified"
+KEEP_CELL_METADATA = ("tags",)
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
+JOBS = 2  # the machine has two cores; each chapter runs in its own kernel
+
+
+def normalise(nb: Any, stem: str) -> None:
+    """Strip volatile metadata in place; keep tags, outputs and execution counts."""
+    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO})
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and not c.source.strip())]
+    for index, cell in enumerate(nb.cells):
+        cell.metadata = nbformat.from_dict({k: cell.metadata[k] for k in KEEP_CELL_METADATA if cell.metadata.get(k)})
+        cell.id = f"{stem}-{index:03d}"
+        if cell.cell_type == "code":
+            for out in cell.outputs:
+                if out.get("output_type") in ("display_data", "execute_result") and not out.get("metadata"):
+                    out.metadata = nbformat.from_dict({})
+
+
+def refresh(stem: str) -> float:
+    """Execute ``stem`` in a fresh kernel and store it normalised; the old file stays if anything fails."""
+    path = notebook(stem)
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    start = time.monotonic()
+    client = NotebookClient(nb, kernel_name="python3", timeout=600, allow_errors=True,
+                            resources={"metadata": {"path": str(CHAPTERS)}})
+    env = kernel_env()
+    client.execute(env=env)
+    normalise(nb, stem)
+    scratch = BUILD / ".refresh" / path.name
+    scratch.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, scratch)
+    problems = check_notebook(scratch)
+    if problems:
+        raise BookError(f"{stem} not stored (the old file is unchanged; the new run is in {scratch}): "
+                        + "; ".join(problems))
+    scratch.replace(path)
+    return time.monotonic() - start
+
+
+def digest(stem: str) -> str:
+    """What a chapter's verification depends on: the notebook, support/, the pins, the sanitizer."""
+    h = hashlib.sha256()
+    files = [notebook(stem), REQUIREMENTS, SANITIZE, *sorted((ROOT / "support").rglob("*.py"))]
+    for f in files:
+        h.update(str(f.relative_to(ROOT)).encode())
+        h.update(f.read_bytes() if f.exists() else b"<missing>")
+    return h.hexdigest()
+
+
+def is_verified(stem: str) -> bool:
+    stamp = STAMPS / stem
+    return stamp.exists() and stamp.read_text() == digest(stem)
+
+
+def nbval_command(stem: str) -> list[str]:
+    return [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "--nbval-cell-timeout=600",
+            "--sanitize-with", str(SANITIZE), "-p", "no:cacheprovider", "-q", "--color=no",
+            str(notebook(stem).relative_to(ROOT))]
+
+
+def _nbval_one(stem: str) -> tuple[str, bool, str, float]:
+    before = digest(stem)
+    start = time.monotonic()
+    result = subprocess.run(nbval_command(stem), cwd=ROOT, env=kernel_env(), text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    ok = result.returncode == 0
+    if ok:
+        STAMPS.mkdir(parents=True, exist_ok=True)
+        (STAMPS / stem).write_text(before)
+    return stem, ok, result.stdout, time.monotonic() - start
+
+
+def verify(stems: list[str]) -> list[str]:
+    """Run strict nbval on each chapter (two at a time); stamp the ones that pass; return the failures."""
+    failed = []
+    with ThreadPoolExecutor(JOBS) as pool:
+        for stem, ok, output, took in pool.map(_nbval_one, stems):
+            print(f"    nbval {stem}: {'passed' if ok else 'FAILED'} in {took:.1f}s", flush=True)
+            if not ok:
+                sys.stdout.write(_shorten(output))
+                failed.append(stem)
+    return failed
+
+
+def _shorten(output: str, limit: int = 12000) -> str:
+    return output if len(output) <= limit else output[:limit] + f"\n… ({len(output) - limit} more characters)\n"
+
+
+def hygiene(stems: list[str]) -> list[str]:
+    problems: list[str] = []
+    for stem in stems:
+        problems += check_notebook(notebook(stem))
+    notebooks_on_disk = sorted(p.stem for p in CHAPTERS.glob("*.ipynb"))
+    for orphan in sorted(set(notebooks_on_disk) - set(stems)):
+        problems.append(f"chapters/{orphan}.ipynb is not in _toc.yml: add it, or delete it")
+    return problems
+
+
+def stale(stems: list[str]) -> list[str]:
+    return [s for s in stems if not is_verified(s)]
