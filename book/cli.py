@@ -82,7 +82,7 @@ def _test(args: argparse.Namespace) -> None:
 def _refresh(args: argparse.Namespace) -> None:
     for stem in select(args.stems, toc_stems(), "chapter"):
         print(f"==> refresh {stem}", flush=True)
-        took = notebooks.refresh(stem)
+        took = notebooks.refresh(stem, remeasure=args.remeasure)
         print(f"    stored chapters/{stem}.ipynb in {took:.1f}s", flush=True)
 
 
@@ -117,6 +117,8 @@ def parser() -> argparse.ArgumentParser:
     lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="extra JupyterLab options")
     r = add("refresh", _refresh, "Re-execute chapters in a fresh kernel and store their outputs normalised.")
     r.add_argument("stems", nargs="*", metavar="STEM", help="chapters to refresh (default: all)")
+    r.add_argument("--remeasure", action="store_true",
+                   help="also replace the stored output of measuring (nbval-ignore-output) cells")
     be = add("bench", _bench, "Run the chapters' benchmarks; print a table and BENCH lines.")
     be.add_argument("stems", nargs="*", metavar="STEM", help="chapters to benchmark (default: all)")
     be.add_argument("--quick", action="store_true", help="smaller workloads, for a fast look")

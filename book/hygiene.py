@@ -13,6 +13,7 @@ pass nbval while proving nothing. This check fails when:
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,11 @@ from typing import Any
 IGNORE_BUDGET = 0.10
 TRACEBACK_MARKS = ("Traceback (most recent call last)", "Exception Group Traceback")
 RAISES = {"raises-exception", "nbval-raises-exception"}
+
+
+def source_hash(source: str) -> str:
+    """The short hash that ties a stored measurement to the code that made it."""
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
 
 
 def _text(value: Any) -> str:
@@ -46,6 +52,10 @@ def check_notebook(path: Path) -> list[str]:
             ignored += 1
             if not source.lstrip().startswith("#"):
                 problems.append(f"{where} ignores its output but does not open with a comment saying why")
+            measured = cell.get("metadata", {}).get("book", {}).get("measured")
+            if measured != source_hash(source):
+                problems.append(f"{where} stores a measurement of different code: run "
+                                "`python3 -m book refresh --remeasure` on its chapter")
         if cell.get("execution_count") != index:
             problems.append(f"{where} has execution_count {cell.get('execution_count')}, expected {index}: "
                             "run `python3 -m book refresh` to store it executed top to bottom")

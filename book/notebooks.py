@@ -2,7 +2,11 @@
 
 Refresh: run a notebook top to bottom in a fresh kernel, then keep only what
 is not volatile: cell tags, outputs, execution counts 1, 2, 3, …. A second
-refresh of an unchanged chapter therefore writes the same bytes.
+refresh of an unchanged chapter therefore writes the same bytes. Cells tagged
+``nbval-ignore-output`` measure real time, so their output differs on every
+run: refresh keeps the stored measurement while the cell's source is the one
+that was measured (its hash is kept in the cell's ``book.measured`` metadata),
+and takes the new one when the source changed or with ``--remeasure``.
 
 Verify: strict nbval compares every stored output with a fresh run. A passed
 chapter gets a stamp keyed by the notebook, ``support/``, ``requirements.txt``
@@ -24,11 +28,12 @@ import nbformat
 from nbclient import NotebookClient
 
 from book._bootstrap import REQUIREMENTS, ROOT
-from book.hygiene import check_notebook
+from book.hygiene import check_notebook, source_hash
 from book.project import BUILD, CHAPTERS, SANITIZE, BookError, kernel_env, notebook
 
 STAMPS = BUILD / ".verified"
-KEEP_CELL_METADATA = ("tags",)
+KEEP_CELL_METADATA = ("tags", "book")
+IGNORE = "nbval-ignore-output"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
 JOBS = 2  # the machine has two cores; each chapter runs in its own kernel
@@ -48,10 +53,23 @@ def normalise(nb: Any, stem: str) -> None:
                     out.metadata = nbformat.from_dict({})
 
 
-def refresh(stem: str) -> float:
+def _keep_measurements(old: Any, new: Any) -> None:
+    """Put back stored measurements of unchanged measuring cells; stamp fresh ones with their source hash."""
+    stored = {c.source: c for c in old.cells if c.cell_type == "code" and IGNORE in c.metadata.get("tags", [])}
+    for cell in new.cells:
+        if cell.cell_type != "code" or IGNORE not in cell.metadata.get("tags", []):
+            continue
+        before = stored.get(cell.source)
+        if before is not None and before.metadata.get("book", {}).get("measured") == source_hash(cell.source):
+            cell.outputs = before.outputs
+        cell.metadata["book"] = {"measured": source_hash(cell.source)}
+
+
+def refresh(stem: str, remeasure: bool = False) -> float:
     """Execute ``stem`` in a fresh kernel and store it normalised; the old file stays if anything fails."""
     path = notebook(stem)
     nb = nbformat.read(path, as_version=4)
+    old = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
@@ -60,6 +78,10 @@ def refresh(stem: str) -> float:
                             resources={"metadata": {"path": str(CHAPTERS)}})
     env = kernel_env()
     client.execute(env=env)
+    if not remeasure:
+        _keep_measurements(old, nb)
+    else:
+        _keep_measurements(nbformat.v4.new_notebook(), nb)
     normalise(nb, stem)
     scratch = BUILD / ".refresh" / path.name
     scratch.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,8 @@ Taught in the chapter ``reading``; every chapter uses it.
 
 from __future__ import annotations
 
+import sys
+
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -27,6 +29,19 @@ COLOURS = {
     "other": "#e15759",
 }
 _BAR = 0.6
+
+
+def _display_figures_in_jupyter() -> None:
+    """Let a returned ``Figure`` show as a PNG in Jupyter without pyplot's global state."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None:
+        from IPython.core.pylabtools import select_figure_formats
+
+        select_figure_formats(shell, {"png"})  # type: ignore[no-untyped-call]  # IPython ships no hints here
+
+
+_display_figures_in_jupyter()
 
 
 def plot_timeline(trace: Trace, *, title: str = "", ax: Axes | None = None, width: float = 8.0) -> Figure:
@@ -64,6 +79,6 @@ def plot_timeline(trace: Trace, *, title: str = "", ax: Axes | None = None, widt
         ax.set_title(title)
     handles = [Patch(facecolor=COLOURS[c], label=f"blocked: {c}") for c in CATEGORIES if c in used]
     if handles:
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18 if len(tasks) > 3 else -0.35),
-                  ncols=min(len(handles), 4), frameon=False, fontsize="small")
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4), frameon=False,
+                   fontsize="small")
     return fig
