@@ -12,7 +12,6 @@ Taught in the chapter ``reading``.
 from __future__ import annotations
 
 import re
-import sys
 import types
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ _HIDDEN_DIRS = (
 _HIDDEN_FILES = {str(Path(__file__).resolve().parent / "runtime.py")}
 _PROJECT = Path(__file__).resolve().parent.parent
 _SITE = re.compile(r".*/site-packages/")
+_IPYKERNEL_CELL = re.compile(r".*/ipykernel_\d+/\d+\.py$")
 
 
 @dataclass(frozen=True)
@@ -60,18 +60,15 @@ class WaitPoint:
 
 
 def display_filename(filename: str) -> str:
-    """A file name that reads the same on every machine.
+    """A file name that reads the same on every machine and every run.
 
-    Notebook cells become ``Cell In[N]`` (as IPython prints them), project
-    files become project-relative, installed packages drop their
-    site-packages prefix.
+    Notebook cells become ``<cell>`` (IPython names them after a temporary
+    directory and, when run by nbval, after no execution count at all), project
+    files become project-relative, installed packages drop their site-packages
+    prefix.
     """
-    ipython = sys.modules.get("IPython")
-    if ipython is not None:
-        shell = ipython.get_ipython()
-        mapping = getattr(getattr(shell, "compile", None), "_filename_map", None)
-        if isinstance(mapping, dict) and filename in mapping:
-            return f"Cell In[{mapping[filename]}]"
+    if _IPYKERNEL_CELL.match(filename):
+        return "<cell>"
     path = Path(filename)
     try:
         return str(path.resolve().relative_to(_PROJECT))
