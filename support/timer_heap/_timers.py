@@ -80,7 +80,7 @@ def _ns(value: object, what: str) -> int:
     if isinstance(value, float):
         if math.isnan(value):
             raise ValueError(f"{what} must not be NaN")
-        if math.isinf(value):
+        if abs(value) >= MAX_WHEN_NS / 1e9:  # huge or infinite: saturate, as Go's when() does
             return MAX_WHEN_NS if value > 0 else -MAX_WHEN_NS
         value = round(value * 1e9)
     else:
