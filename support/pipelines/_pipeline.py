@@ -66,7 +66,10 @@ def _options(ordered: object, errors: object, buffer: object, every: object, bat
     return _Options(ordered, errors, buffer, check_checkpoint_every(every), batch)
 
 
-def _stages(chain: object) -> tuple[Stage[Any, Any], ...]:
+def _stages(source: object, chain: object) -> tuple[Stage[Any, Any], ...]:
+    """Check the source and the chain before anything starts; return the stages."""
+    if not isinstance(source, (Iterable, AsyncIterable)):
+        raise TypeError(f"the source must be an iterable or an async iterable, got {type(source).__name__}")
     if isinstance(chain, Stage):
         return (chain,)
     if isinstance(chain, Pipeline) and chain.stages:
@@ -191,10 +194,8 @@ class _Wired:
     unpack: Callable[[Any], list[Any]] | None
 
 
-def _wire(nursery: trio.Nursery, source: object, stages: tuple[Stage[Any, Any], ...], opts: _Options,
-          failures: _Failures) -> _Wired:
-    if not isinstance(source, (Iterable, AsyncIterable)):
-        raise TypeError(f"the source must be an iterable or an async iterable, got {type(source).__name__}")
+def _wire(nursery: trio.Nursery, source: Iterable[Any] | AsyncIterable[Any], stages: tuple[Stage[Any, Any], ...],
+          opts: _Options, failures: _Failures) -> _Wired:
     tagged = opts.ordered and any(s.workers > 1 for s in stages)
     window = None
     if tagged:
@@ -259,7 +260,7 @@ async def open_pipeline(source: Iterable[In] | AsyncIterable[In], chain: Stage[I
     Taught in the chapter ``pipelines``.
     """
     opts = _options(ordered, errors, buffer, checkpoint_every, batch)
-    stages = _stages(chain)
+    stages = _stages(source, chain)
     failures = _Failures()
     try:
         async with trio.open_nursery() as nursery:
@@ -291,7 +292,7 @@ async def collect(source: Iterable[In] | AsyncIterable[In], chain: Stage[In, Out
     Taught in the chapter ``pipelines``.
     """
     opts = _options(ordered, errors, buffer, checkpoint_every, batch)
-    stages = _stages(chain)
+    stages = _stages(source, chain)
     failures = _Failures()
     results: list[Out] = []
     append, extend = results.append, results.extend
