@@ -18,10 +18,13 @@ from support.timer_heap._timers import (
     TimerRuntime,
     TimerState,
 )
+from support.timer_heap._trio import DEADLINE_PRUNE_MIN, DeadlineHeapStatistics, trio_deadline_statistics
 
 __all__ = [
+    "DEADLINE_PRUNE_MIN",
     "MAX_WHEN_NS",
     "STATE_COLOURS",
+    "DeadlineHeapStatistics",
     "HeapNode",
     "Timer",
     "TimerHeap",
@@ -34,4 +37,5 @@ __all__ = [
     "heapify",
     "is_heap",
     "plot_timer_heaps",
+    "trio_deadline_statistics",
 ]
