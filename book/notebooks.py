@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -109,16 +110,25 @@ def is_verified(stem: str) -> bool:
     return stamp.exists() and stamp.read_text() == digest(stem)
 
 
-def nbval_command(stem: str) -> list[str]:
-    return [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "--nbval-cell-timeout=600",
-            "--sanitize-with", str(SANITIZE), "-p", "no:cacheprovider", "-q", "--color=no",
-            str(notebook(stem).relative_to(ROOT))]
+def nbval_command(*paths: Path) -> list[str]:
+    """Strict nbval (not ``--nbval-lax``) on notebooks, in this environment's kernel.
+
+    Run it with :func:`nbval_env`: pytest's plugin autoloading is off (it would
+    import hypothesis and anyio for nothing), and only nbval is loaded.
+    """
+    return [sys.executable, "-m", "pytest", "-p", "nbval.plugin", "-p", "no:cacheprovider", "--nbval",
+            "--nbval-current-env", "--nbval-cell-timeout=600", "--nbval-sanitize-with", str(SANITIZE),
+            "-q", "--color=no", "-rA", *map(str, paths)]
+
+
+def nbval_env() -> dict[str, str]:
+    return dict(kernel_env(), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
 
 
 def _nbval_one(stem: str) -> tuple[str, bool, str, float]:
     before = digest(stem)
     start = time.monotonic()
-    result = subprocess.run(nbval_command(stem), cwd=ROOT, env=kernel_env(), text=True,
+    result = subprocess.run(nbval_command(notebook(stem)), cwd=ROOT, env=nbval_env(), text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     ok = result.returncode == 0
     if ok:

@@ -1,0 +1,131 @@
+"""The book command's checks catch what they promise to catch.
+
+These run strict nbval on small notebooks in a temporary directory, so they
+prove the harness itself: an edited output fails and shows the difference, a
+trio cell that starts raising fails, and the hygiene check rejects notebooks
+that nbval would pass vacuously.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from book.hygiene import check_notebook
+from book.notebooks import nbval_command, nbval_env, normalise
+
+OK_CELL = "from support import log, run\nimport trio\n\nasync def main():\n    await trio.sleep(3)\n    log('done')\n\nrun(main)"
+RAISING_CELL = ("import trio\n\nasync def boom():\n    raise ValueError('x')\n\nasync def main():\n"
+                "    async with trio.open_nursery() as n:\n        n.start_soon(boom)\n\ntrio.run(main)")
+
+
+def _notebook(tmp_path: Path, cells: list[dict[str, Any]], name: str = "chapter") -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
+    nb.cells = [nbformat.from_dict(c) for c in cells]
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _code(source: str, count: int | None, outputs: list[dict[str, Any]], tags: list[str] | None = None) -> dict[str, Any]:
+    cell = nbformat.v4.new_code_cell(source, execution_count=count, outputs=[nbformat.from_dict(o) for o in outputs])
+    if tags:
+        cell.metadata["tags"] = tags
+    return dict(cell)
+
+
+def _stdout(text: str) -> dict[str, Any]:
+    return {"output_type": "stream", "name": "stdout", "text": text}
+
+
+@pytest.fixture(scope="module")
+def nbval_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, str]]:
+    """One strict nbval run over three small notebooks: each test below reads its own verdict."""
+    folder = tmp_path_factory.mktemp("nbval")
+    notebooks = {
+        "good": [_code(OK_CELL, 1, [_stdout("[  3.000s] done\n")])],
+        "edited": [_code(OK_CELL, 1, [_stdout("[  3.000s] DONE\n")])],
+        # The nursery's ExceptionGroup reaches the notebook as stderr text, not as an error output.
+        "raising": [_code(RAISING_CELL, 1, [])],
+    }
+    paths = {name: _notebook(folder, cells, name) for name, cells in notebooks.items()}
+
+    def nbval(name: str) -> tuple[str, str, str]:
+        result = subprocess.run(nbval_command(paths[name]), cwd=folder, env=nbval_env(), capture_output=True,
+                                text=True, timeout=300)
+        return name, "PASSED" if result.returncode == 0 else "FAILED", result.stdout
+
+    with ThreadPoolExecutor(3) as pool:
+        runs = list(pool.map(nbval, notebooks))
+    return {name: verdict for name, verdict, _ in runs}, {name: out for name, _, out in runs}
+
+
+def test_nbval_passes_a_true_output(nbval_run: tuple[dict[str, str], dict[str, str]]) -> None:
+    assert nbval_run[0]["good"] == "PASSED", nbval_run[1]["good"]
+
+
+def test_nbval_fails_an_edited_output_and_shows_the_difference(nbval_run: tuple[dict[str, str], dict[str, str]]) -> None:
+    verdicts, output = nbval_run
+    assert verdicts["edited"] == "FAILED"
+    assert "DONE" in output["edited"] and "done" in output["edited"]
+
+
+def test_nbval_fails_when_a_trio_cell_starts_raising(nbval_run: tuple[dict[str, str], dict[str, str]]) -> None:
+    verdicts, output = nbval_run
+    assert verdicts["raising"] == "FAILED"
+    assert "ValueError" in output["raising"]
+
+
+def test_hygiene_accepts_a_clean_notebook(tmp_path: Path) -> None:
+    assert check_notebook(_notebook(tmp_path, [_code("print(1)", 1, [_stdout("1\n")])])) == []
+
+
+@pytest.mark.parametrize(
+    "cells, problem",
+    [
+        ([_code("print(1)", None, [])], "execution_count None"),
+        ([_code("a = 1", 1, []), _code("b = 2", 3, [])], "execution_count 3, expected 2"),
+        ([_code("x", 1, [{"output_type": "error", "ename": "NameError", "evalue": "x", "traceback": []}])],
+         "stores an error (NameError)"),
+        ([_code("t", 1, [{"output_type": "stream", "name": "stderr",
+                           "text": "  + Exception Group Traceback (most recent call last):\n"}])],
+         "prints a traceback on stderr"),
+        ([_code("print(1)", 1, [_stdout("1\n")], ["nbval-skip"])], "nbval-skip"),
+        ([_code("# timing\nprint(1)", 1, [_stdout("1\n")], ["nbval-ignore-output"])], "ignore their output"),
+        ([_code("print(1)", i, [], ["nbval-ignore-output"] if i == 1 else None) for i in range(1, 11)],
+         "does not open with a comment"),
+    ],
+)
+def test_hygiene_rejects(tmp_path: Path, cells: list[dict[str, Any]], problem: str) -> None:
+    problems = check_notebook(_notebook(tmp_path, cells))
+    assert any(problem in p for p in problems), problems
+
+
+def test_hygiene_allows_tagged_errors(tmp_path: Path) -> None:
+    error = {"output_type": "error", "ename": "Deadlock", "evalue": "x", "traceback": []}
+    assert check_notebook(_notebook(tmp_path, [_code("raise X", 1, [error], ["raises-exception"])])) == []
+
+
+def test_normalise_strips_volatile_metadata_and_is_idempotent(tmp_path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": {"name": "python3"}, "widgets": {"x": 1}, "language_info": {"version": "3.11.7"}}
+    cell = nbformat.v4.new_code_cell("print(1)", execution_count=1, outputs=[nbformat.from_dict(_stdout("1\n"))])
+    cell.metadata = {"execution": {"iopub.status.busy": "2026-11-22T10:00:00"}, "tags": ["x"], "collapsed": True}
+    nb.cells = [cell, nbformat.v4.new_code_cell("   ")]
+    normalise(nb, "demo")
+    first = nbformat.writes(nb)
+    normalise(nb, "demo")
+    assert nbformat.writes(nb) == first
+    data = json.loads(first)
+    assert data["metadata"] == {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                               "name": "python3"},
+                                "language_info": {"name": "python", "pygments_lexer": "ipython3"}}
+    assert [c["metadata"] for c in data["cells"]] == [{"tags": ["x"]}]  # the empty cell is dropped
+    assert data["cells"][0]["execution_count"] == 1 and data["cells"][0]["id"] == "demo-000"
