@@ -20,7 +20,8 @@ import pytest
 from book.hygiene import check_notebook
 from book.notebooks import nbval_command, nbval_env, normalise
 
-OK_CELL = "from support import log, run\nimport trio\n\nasync def main():\n    await trio.sleep(3)\n    log('done')\n\nrun(main)"
+OK_CELL = ("from support import log, run\nimport trio\n\nasync def main():\n    await trio.sleep(3)\n"
+           "    log('done')\n\nrun(main)")
 RAISING_CELL = ("import trio\n\nasync def boom():\n    raise ValueError('x')\n\nasync def main():\n"
                 "    async with trio.open_nursery() as n:\n        n.start_soon(boom)\n\ntrio.run(main)")
 
@@ -34,7 +35,8 @@ def _notebook(tmp_path: Path, cells: list[dict[str, Any]], name: str = "chapter"
     return path
 
 
-def _code(source: str, count: int | None, outputs: list[dict[str, Any]], tags: list[str] | None = None) -> dict[str, Any]:
+def _code(source: str, count: int | None, outputs: list[dict[str, Any]],
+          tags: list[str] | None = None) -> dict[str, Any]:
     cell = nbformat.v4.new_code_cell(source, execution_count=count, outputs=[nbformat.from_dict(o) for o in outputs])
     if tags:
         cell.metadata["tags"] = tags
@@ -45,8 +47,11 @@ def _stdout(text: str) -> dict[str, Any]:
     return {"output_type": "stream", "name": "stdout", "text": text}
 
 
+Verdicts = tuple[dict[str, str], dict[str, str]]  # verdict and nbval's output, per notebook name
+
+
 @pytest.fixture(scope="module")
-def nbval_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, str]]:
+def nbval_run(tmp_path_factory: pytest.TempPathFactory) -> Verdicts:
     """One strict nbval run over three small notebooks: each test below reads its own verdict."""
     folder = tmp_path_factory.mktemp("nbval")
     notebooks = {
@@ -67,17 +72,17 @@ def nbval_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str],
     return {name: verdict for name, verdict, _ in runs}, {name: out for name, _, out in runs}
 
 
-def test_nbval_passes_a_true_output(nbval_run: tuple[dict[str, str], dict[str, str]]) -> None:
+def test_nbval_passes_a_true_output(nbval_run: Verdicts) -> None:
     assert nbval_run[0]["good"] == "PASSED", nbval_run[1]["good"]
 
 
-def test_nbval_fails_an_edited_output_and_shows_the_difference(nbval_run: tuple[dict[str, str], dict[str, str]]) -> None:
+def test_nbval_fails_an_edited_output_and_shows_the_difference(nbval_run: Verdicts) -> None:
     verdicts, output = nbval_run
     assert verdicts["edited"] == "FAILED"
     assert "DONE" in output["edited"] and "done" in output["edited"]
 
 
-def test_nbval_fails_when_a_trio_cell_starts_raising(nbval_run: tuple[dict[str, str], dict[str, str]]) -> None:
+def test_nbval_fails_when_a_trio_cell_starts_raising(nbval_run: Verdicts) -> None:
     verdicts, output = nbval_run
     assert verdicts["raising"] == "FAILED"
     assert "ValueError" in output["raising"]
