@@ -1,163 +1,26 @@
 """Pipelines: a 3-stage chain of trivial transforms over 200k items, ours against three peers.
 
-Peers, each run in this one process: (a) plain trio memory channels with one
+The implementations live in ``support/pipelines/_measure.py`` (the chapter
+plots a small run of the same code): (a) plain trio memory channels with one
 ``send``/``receive`` per item; (b) ``asyncio.Queue(maxsize=100)``; (c) anyio
-memory object streams on the trio backend. Ours is ``support.collect`` with
+memory object streams on the trio backend; ours is ``support.collect`` with
 its defaults (fast path: ``*_nowait`` with a checkpoint every 256 items), and
-its batched mode as the stretch figure. Every implementation's result is
-checked against the same expected list before anything is timed.
-
-The chapter ``pipelines`` runs :func:`measure` on a small workload for its plot.
+its batched mode as the stretch figure. Rounds interleave the implementations;
+every result is checked before anything is timed.
 """
 
 from __future__ import annotations
 
-import asyncio
-import statistics
-import time
-from collections.abc import Callable
-from typing import Any
-
-import anyio
-import trio
-
 from benchmarks._common import Figure
-from support import collect, stage
+from support import measure_pipelines
+from support.pipelines._measure import BATCH
 
 ITEMS = 200_000
-QUEUE = 100  # asyncio.Queue(maxsize=100); the trio and anyio peers get the same room per channel
-BATCH = 256
-
-
-def add_one(x: int) -> int:
-    return x + 1
-
-
-def double(x: int) -> int:
-    return x * 2
-
-
-def minus_three(x: int) -> int:
-    return x - 3
-
-
-TRANSFORMS = (add_one, double, minus_three)
-_DONE = object()
-
-
-async def plain_trio(n: int) -> list[int]:
-    """One ``await send``/``await receive`` per item per hop: a checkpoint every time."""
-    out: list[int] = []
-    chans = [trio.open_memory_channel[int](QUEUE) for _ in range(len(TRANSFORMS) + 1)]
-
-    async def source(send: trio.MemorySendChannel[int]) -> None:
-        async with send:
-            for i in range(n):
-                await send.send(i)
-
-    async def step(fn: Callable[[int], int], receive: trio.MemoryReceiveChannel[int],
-                   send: trio.MemorySendChannel[int]) -> None:
-        async with receive, send:
-            async for x in receive:
-                await send.send(fn(x))
-
-    async with trio.open_nursery() as nursery:
-        nursery.start_soon(source, chans[0][0])
-        for i, fn in enumerate(TRANSFORMS):
-            nursery.start_soon(step, fn, chans[i][1], chans[i + 1][0])
-        async with chans[-1][1] as receive:
-            async for x in receive:
-                out.append(x)
-    return out
-
-
-async def asyncio_queue(n: int) -> list[int]:
-    """The same chain on ``asyncio.Queue(maxsize=100)``; ``put``/``get`` yield only when they must wait."""
-    queues: list[asyncio.Queue[Any]] = [asyncio.Queue(maxsize=QUEUE) for _ in range(len(TRANSFORMS) + 1)]
-    out: list[int] = []
-
-    async def source() -> None:
-        for i in range(n):
-            await queues[0].put(i)
-        await queues[0].put(_DONE)
-
-    async def step(fn: Callable[[int], int], get: asyncio.Queue[Any], put: asyncio.Queue[Any]) -> None:
-        while (x := await get.get()) is not _DONE:
-            await put.put(fn(x))
-        await put.put(_DONE)
-
-    async def sink() -> None:
-        while (x := await queues[-1].get()) is not _DONE:
-            out.append(x)
-
-    steps = [step(fn, queues[i], queues[i + 1]) for i, fn in enumerate(TRANSFORMS)]
-    await asyncio.gather(source(), *steps, sink())
-    return out
-
-
-async def anyio_streams(n: int) -> list[int]:
-    """The same chain on anyio memory object streams (run on the trio backend)."""
-    out: list[int] = []
-    streams = [anyio.create_memory_object_stream[int](QUEUE) for _ in range(len(TRANSFORMS) + 1)]
-
-    async def source(send: anyio.abc.ObjectSendStream[int]) -> None:
-        async with send:
-            for i in range(n):
-                await send.send(i)
-
-    async def step(fn: Callable[[int], int], receive: anyio.abc.ObjectReceiveStream[int],
-                   send: anyio.abc.ObjectSendStream[int]) -> None:
-        async with receive, send:
-            async for x in receive:
-                await send.send(fn(x))
-
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(source, streams[0][0])
-        for i, fn in enumerate(TRANSFORMS):
-            tg.start_soon(step, fn, streams[i][1], streams[i + 1][0])
-        async with streams[-1][1] as receive:
-            async for x in receive:
-                out.append(x)
-    return out
-
-
-async def ours(n: int, batch: int | None = None) -> list[int]:
-    """``support.collect`` over the same three transforms, one worker each."""
-    chain = stage(add_one).then(stage(double)).then(stage(minus_three))
-    return await collect(range(n), chain, batch=batch)
-
-
-RUNNERS: dict[str, Callable[[int], list[int]]] = {
-    "plain trio": lambda n: trio.run(plain_trio, n),
-    "asyncio.Queue(100)": lambda n: asyncio.run(asyncio_queue(n)),
-    "anyio streams (trio)": lambda n: anyio.run(anyio_streams, n, backend="trio"),
-    "support (fast path)": lambda n: trio.run(ours, n),
-    f"support (batch={BATCH})": lambda n: trio.run(ours, n, BATCH),
-}
-
-
-def measure(n: int, repeat: int) -> dict[str, float]:
-    """Items per second of each implementation over ``n`` items: the median of ``repeat`` rounds.
-
-    The first round checks every result and is not timed. Rounds interleave the
-    implementations, so a burst of load on this shared machine hits them alike.
-    """
-    expected = [minus_three(double(add_one(i))) for i in range(n)]
-    for name, fn in RUNNERS.items():
-        if sorted(fn(n)) != expected:
-            raise AssertionError(f"{name} produced wrong results")
-    times: dict[str, list[float]] = {name: [] for name in RUNNERS}
-    for _ in range(repeat):
-        for name, fn in RUNNERS.items():
-            start = time.perf_counter()
-            fn(n)
-            times[name].append(time.perf_counter() - start)
-    return {name: n / statistics.median(t) for name, t in times.items()}
 
 
 def run(quick: bool = False) -> list[Figure]:
     n = 20_000 if quick else ITEMS
-    rate = measure(n, repeat=3)
+    rate = measure_pipelines(n, repeat=3)
     fast, batched = rate["support (fast path)"], rate[f"support (batch={BATCH})"]
     peers = ", ".join(f"{k} {v:,.0f}/s" for k, v in rate.items())
     return [

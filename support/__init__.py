@@ -3,7 +3,7 @@
 Import from here, not from the modules: ``from support import run, Trace, plot_timeline``.
 """
 
-from support.pipelines import Pipeline, Stage, collect, open_pipeline, run_stage, stage
+from support.pipelines import Pipeline, Stage, collect, measure_pipelines, open_pipeline, run_stage, stage
 from support.runtime import Deadlock, log, run
 from support.timeline import plot_timeline
 from support.timer_heap import (
@@ -39,6 +39,7 @@ __all__ = [
     "heap_pop",
     "heap_push",
     "log",
+    "measure_pipelines",
     "open_pipeline",
     "plot_timeline",
     "plot_timer_heaps",

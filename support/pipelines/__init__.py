@@ -22,6 +22,7 @@ message for more speed still.
 Taught in the chapter ``pipelines``.
 """
 
+from support.pipelines._measure import measure_pipelines
 from support.pipelines._pipeline import BUFFER, ErrorMode, Pipeline, collect, open_pipeline
 from support.pipelines._stage import CHECKPOINT_EVERY, Stage, run_stage, stage
 
@@ -32,6 +33,7 @@ __all__ = [
     "Pipeline",
     "Stage",
     "collect",
+    "measure_pipelines",
     "open_pipeline",
     "run_stage",
     "stage",
