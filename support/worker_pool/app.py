@@ -1,0 +1,184 @@
+"""The payload handler as a small ASGI app: the notes' ``payloadHandler`` with its rules made strict.
+
+Mental model: every request walks one gate after another and the first gate
+it fails decides the answer, always a 4xx with a JSON ``{"error": ...}`` body:
+
+1. method ``POST`` only, else **405** (with ``Allow: POST``);
+2. path ``/payloads`` only, else **404**;
+3. ``Content-Type: application/json`` (UTF-8), else **415**;
+4. the body is counted *while it is read*: past ``max_body`` bytes the rest is
+   read and thrown away (up to a cap, so the client hears the answer) and the
+   answer is **413**; nothing past the limit is ever kept;
+5. strict UTF-8 and strict JSON (no NaN, no infinity, no runaway digits or
+   nesting: Python's parser refuses those with ``ValueError``/``RecursionError``), else **400**;
+6. the shape ``{"data": [object, ...], "version"?: str, "token"?: str}`` with
+   1..``max_payloads`` payloads, else **400** (**413** when there are too many);
+7. the dispatcher admits the payloads: **202** ``{"accepted": n}``; or the pool
+   is full: **503** with ``Retry-After`` (when the queue has no room at all,
+   this answer comes before parsing, so shedding stays cheap).
+
+Taught in the chapter ``worker_pool``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Final
+
+from hypercorn.typing import ASGIReceiveCallable, ASGISendCallable, Scope
+
+from support.worker_pool.dispatch import Dispatcher
+from support.worker_pool.settings import Settings
+from support.worker_pool.store import canonical_payload
+
+PATH: Final = "/payloads"
+RETRY_AFTER_SECONDS: Final = 1
+_REASONS: Final = {400: "bad request", 404: "not found", 405: "method not allowed", 413: "too large", 415: "wrong type"}
+
+
+class Rejected(Exception):
+    """A request failed a gate: ``status`` is the HTTP answer, the message says why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:20]!r} is out of range")
+    return value
+
+
+def parse_payloads(body: bytes, max_payloads: int) -> list[bytes]:
+    """Decode a request body into the stored bytes of each payload, or raise :class:`Rejected`."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Rejected(400, f"body is not UTF-8 (byte {error.start})") from None
+    try:
+        document = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise Rejected(400, "invalid JSON: nested too deeply") from None
+    except ValueError as error:  # JSONDecodeError, and int() refusing thousands of digits
+        raise Rejected(400, f"invalid JSON: {str(error)[:120]}") from None
+    if not isinstance(document, dict):
+        raise Rejected(400, f"body must be a JSON object, got {type(document).__name__}")
+    for key in ("version", "token"):
+        if key in document and not isinstance(document[key], str):
+            raise Rejected(400, f"{key!r} must be a string")
+    data = document.get("data")
+    if not isinstance(data, list):
+        raise Rejected(400, "'data' must be a list of payload objects")
+    if not data:
+        raise Rejected(400, "'data' is empty")
+    if len(data) > max_payloads:
+        raise Rejected(413, f"too many payloads: {len(data)} > {max_payloads}")
+    stored = []
+    for index, payload in enumerate(data):
+        if not isinstance(payload, dict):
+            raise Rejected(400, f"data[{index}] must be an object, got {type(payload).__name__}")
+        try:
+            stored.append(canonical_payload(payload))
+        except RecursionError:
+            raise Rejected(400, f"data[{index}] is nested too deeply") from None
+    return stored
+
+
+def _content_type_ok(value: bytes) -> bool:
+    kind, _, params = value.decode("latin-1").partition(";")
+    if kind.strip().lower() != "application/json":
+        return False
+    for param in params.split(";"):
+        key, _, val = param.partition("=")
+        if key.strip().lower() == "charset" and val.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            return False
+    return True
+
+
+class PayloadApp:
+    """The ASGI app: ``POST /payloads`` hands each payload of the body to ``dispatcher``."""
+
+    def __init__(self, dispatcher: Dispatcher, settings: Settings) -> None:
+        self.dispatcher = dispatcher
+        self.settings = settings
+        self.answers: dict[int, int] = {}
+
+    async def __call__(self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        try:
+            status, body, headers = await self._handle(scope, receive)
+        except Rejected as rejected:
+            status, headers = rejected.status, []
+            body = {"error": str(rejected), "status": status, "reason": _REASONS.get(status, "")}
+            if status == 405:
+                headers = [(b"allow", b"POST")]
+        self.answers[status] = self.answers.get(status, 0) + 1
+        raw = json.dumps(body).encode("ascii")
+        headers += [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(raw)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers, "trailers": False})
+        await send({"type": "http.response.body", "body": raw, "more_body": False})
+
+    async def _handle(
+        self, scope: Scope, receive: ASGIReceiveCallable
+    ) -> tuple[int, dict[str, object], list[tuple[bytes, bytes]]]:
+        assert scope["type"] == "http"
+        if scope["method"] != "POST":
+            raise Rejected(405, f"method {scope['method']} is not allowed, use POST")
+        if scope["path"] != PATH:
+            raise Rejected(404, f"no such path {scope['path'][:100]!r}, use {PATH}")
+        headers = dict(scope["headers"])
+        if not _content_type_ok(headers.get(b"content-type", b"")):
+            raise Rejected(415, "content type must be application/json (UTF-8)")
+        body = await self._read_body(receive, headers.get(b"content-length"))
+        if self.dispatcher.room() < 1:  # full: shed before spending time on parsing
+            return self._shed()
+        payloads = parse_payloads(body, self.settings.max_payloads)
+        if len(payloads) > self.dispatcher.capacity:
+            raise Rejected(413, f"{len(payloads)} payloads can never fit a queue of {self.dispatcher.capacity:g}")
+        if await self.dispatcher.submit(payloads):
+            return 202, {"accepted": len(payloads)}, []
+        return self._shed()
+
+    def _shed(self) -> tuple[int, dict[str, object], list[tuple[bytes, bytes]]]:
+        retry = [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())]
+        return 503, {"error": "the job queue is full, retry later", "retry_after": RETRY_AFTER_SECONDS}, retry
+
+    async def _read_body(self, receive: ASGIReceiveCallable, declared: bytes | None) -> bytes:
+        limit = self.settings.max_body
+        if declared is not None and declared.isdigit() and int(declared) > 16 * limit:
+            raise Rejected(413, f"body of {int(declared)} bytes is over the limit of {limit}")
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                raise Rejected(400, "the client went away before the body ended")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            more = message.get("more_body", False)
+            if size > limit:
+                # Read the rest without keeping it, so the client hears the 413, up to a cap.
+                while more and size <= 16 * limit:
+                    message = await receive()
+                    size += len(message.get("body", b"")) if message["type"] == "http.request" else 0
+                    more = message["type"] == "http.request" and message.get("more_body", False)
+                raise Rejected(413, f"body is over the limit of {limit} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
