@@ -116,7 +116,7 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 async def _feed(source: Iterable[Any], send: trio.MemorySendChannel[Any], opts: _Options,
                 window: trio.Semaphore | None) -> None:
     """Put the source on the first channel, tagged with ``seq`` when order must be restored later."""
-    async with send:
+    with send:  # sync close: aclose() would checkpoint and could swap an error in flight for Cancelled
         units: Iterable[Any] = source if opts.batch is None else _chunks(source, opts.batch)
         send_nowait, done = send.send_nowait, 0
         for seq, item in enumerate(units):
@@ -142,7 +142,7 @@ async def _feed(source: Iterable[Any], send: trio.MemorySendChannel[Any], opts: 
 async def _feed_async(source: AsyncIterable[Any], send: trio.MemorySendChannel[Any], opts: _Options,
                       window: trio.Semaphore | None) -> None:
     """:func:`_feed` for an async source, which checkpoints on its own."""
-    async with send:
+    with send:  # sync close: aclose() would checkpoint and could swap an error in flight for Cancelled
         seq, chunk = 0, []
         async for item in source:
             if opts.batch is not None:
@@ -217,7 +217,7 @@ async def _tail(wired: _Wired, send: trio.MemorySendChannel[Any], every: int) ->
     """Restore order and unbatch, then hand single items to the reader's channel."""
     unpack = wired.unpack
     assert unpack is not None
-    async with send:
+    with send:  # sync close: aclose() would checkpoint and could swap an error in flight for Cancelled
         done = 0
         async for unit in wired.last:
             for item in unpack(unit):

@@ -101,7 +101,7 @@ def _note(stage_name: str) -> OnError:
 async def _pool_worker(apply: Callable[[Any], Any], receive: trio.MemoryReceiveChannel[Any],
                        send: trio.MemorySendChannel[Any], every: int, on_error: OnError) -> None:
     """The fast loop: ``*_nowait`` while items flow, block only when it must, checkpoint every ``every`` items."""
-    async with send:
+    with send:  # sync close: aclose() would checkpoint and could swap an error in flight for Cancelled
         receive_nowait, send_nowait = receive.receive_nowait, send.send_nowait
         done = 0
         while True:
@@ -134,7 +134,7 @@ async def _pool_worker(apply: Callable[[Any], Any], receive: trio.MemoryReceiveC
 async def _async_pool_worker(apply: Callable[[Any], Awaitable[Any]], receive: trio.MemoryReceiveChannel[Any],
                              send: trio.MemorySendChannel[Any], every: int, on_error: OnError) -> None:
     """The loop for ``async`` transforms: they checkpoint themselves whenever they really wait."""
-    async with send:
+    with send:  # sync close: aclose() would checkpoint and could swap an error in flight for Cancelled
         async for unit in receive:
             try:
                 out = await apply(unit)
@@ -165,10 +165,11 @@ async def _per_item(apply: Callable[[Any], Any], is_async: bool, workers: int, n
         finally:
             slots.release()
 
-    async with send, trio.open_nursery() as nursery:
-        async for unit in receive:
-            await slots.acquire()
-            nursery.start_soon(one, unit, name=f"{name}_item")
+    with send:  # sync close, as in _pool_worker
+        async with trio.open_nursery() as nursery:
+            async for unit in receive:
+                await slots.acquire()
+                nursery.start_soon(one, unit, name=f"{name}_item")
 
 
 def lift(fn: Callable[[Any], Any], is_async: bool, tagged: bool, batched: bool) -> Callable[[Any], Any]:
@@ -234,5 +235,6 @@ async def run_stage(st: Stage[In, Out], receive: trio.MemoryReceiveChannel[In], 
     if not isinstance(st, Stage):
         raise TypeError(f"run_stage() needs a Stage (build one with stage()), got {type(st).__name__}")
     every = check_checkpoint_every(checkpoint_every)
-    async with receive, trio.open_nursery() as nursery:
-        start_stage(nursery, st, receive, send, every=every)
+    with receive:  # sync close, as in _pool_worker
+        async with trio.open_nursery() as nursery:
+            start_stage(nursery, st, receive, send, every=every)
