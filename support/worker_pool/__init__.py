@@ -10,6 +10,7 @@ Taught in the chapter ``worker_pool``.
 """
 
 from support.worker_pool.app import PayloadApp, Rejected, parse_payloads
+from support.worker_pool.burst import BurstResult, run_burst
 from support.worker_pool.dispatch import (
     Dispatcher,
     DispatchStatistics,
@@ -19,11 +20,13 @@ from support.worker_pool.dispatch import (
     open_dispatcher,
 )
 from support.worker_pool.load import LoadProcess, LoadReport, run_load, start_load
+from support.worker_pool.measure import ServiceRun, measure_service
 from support.worker_pool.server import PayloadServer, ServerProcess, open_payload_server, spawn_server
 from support.worker_pool.settings import Settings, SettingsError
 from support.worker_pool.store import DirectoryStore, StoreCheck, StoreStatistics, canonical_payload, object_name
 
 __all__ = [
+    "BurstResult",
     "DirectoryStore",
     "DispatchStatistics",
     "Dispatcher",
@@ -34,6 +37,7 @@ __all__ = [
     "PayloadServer",
     "Rejected",
     "ServerProcess",
+    "ServiceRun",
     "Settings",
     "SettingsError",
     "SingleProcessor",
@@ -41,10 +45,12 @@ __all__ = [
     "StoreStatistics",
     "WorkerPool",
     "canonical_payload",
+    "measure_service",
     "object_name",
     "open_dispatcher",
     "open_payload_server",
     "parse_payloads",
+    "run_burst",
     "run_load",
     "spawn_server",
     "start_load",
