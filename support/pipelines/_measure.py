@@ -12,6 +12,7 @@ Taught in the chapter ``pipelines``.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import statistics
 import time
 from collections.abc import Callable
@@ -141,7 +142,18 @@ def measure_pipelines(n: int = 20_000, repeat: int = 3) -> dict[str, float]:
     by each implementation in turn, in this process. The first round checks
     every result and is not timed. Rounds interleave the
     implementations, so a burst of load on this shared machine hits them alike.
+    It all runs in a fresh thread, because ``asyncio.run`` refuses to start
+    where an event loop already runs (as in a Jupyter kernel).
     """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive int, got {n!r}")
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
+        raise ValueError(f"repeat must be a positive int, got {repeat!r}")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_measure, n, repeat).result()
+
+
+def _measure(n: int, repeat: int) -> dict[str, float]:
     expected = [minus_three(double(add_one(i))) for i in range(n)]
     for name, fn in RUNNERS.items():
         if sorted(fn(n)) != expected:
