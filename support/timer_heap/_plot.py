@@ -28,32 +28,45 @@ STATE_COLOURS = {
 }
 
 
-def _positions(count: int, arity: int) -> list[tuple[float, float]]:
-    """x in [0, 1] so that each subtree sits under its parent; y is minus the depth."""
-    out: list[tuple[float, float]] = []
-    level_start, level_size, depth = 0, 1, 0
-    while level_start < count:
-        for j in range(min(level_size, count - level_start)):
-            out.append(((j + 0.5) / level_size, -depth))
-        level_start += level_size
-        level_size *= arity
-        depth += 1
-    return out
+def _positions(count: int, arity: int) -> tuple[list[tuple[float, float]], int]:
+    """Leaves spread evenly left to right in depth-first order, each parent centred over its children.
+
+    Returns the (x, y) of every slot, x in [0, 1] and y minus the depth, and the number of leaves.
+    """
+    xs, ys = [0.0] * count, [0.0] * count
+    leaves = 0
+
+    def place(i: int, depth: int) -> None:
+        nonlocal leaves
+        ys[i] = -depth
+        kids = range(arity * i + 1, min(arity * i + arity + 1, count))
+        if not kids:
+            xs[i] = leaves
+            leaves += 1
+            return
+        for kid in kids:
+            place(kid, depth + 1)
+        xs[i] = (xs[kids[0]] + xs[kids[-1]]) / 2
+
+    if count:
+        place(0, 0)
+    span = max(leaves - 1, 1)
+    return [((x / span) if leaves > 1 else 0.5, y) for x, y in zip(xs, ys, strict=True)], leaves
 
 
 def _draw(ax: Axes, nodes: Sequence[HeapNode], arity: int, title: str) -> None:
-    xy = _positions(len(nodes), arity)
+    xy, _ = _positions(len(nodes), arity)
     for node in nodes:
         if node.parent is not None:
             (x0, y0), (x1, y1) = xy[node.parent], xy[node.index]
             ax.plot([x0, x1], [y0, y1], color="#888888", linewidth=0.8, zorder=1)
     for node in nodes:
         x, y = xy[node.index]
-        ax.scatter([x], [y], s=700, color=STATE_COLOURS[node.state], edgecolors="black", zorder=2)
+        ax.scatter([x], [y], s=650, color=STATE_COLOURS[node.state], edgecolors="black", zorder=2)
         when = "inf" if node.when == float("inf") else f"{node.when:g}"
         ax.text(x, y, f"{node.name}\n{when}", ha="center", va="center", fontsize=7, zorder=3)
     ax.set_title(title, fontsize=9)
-    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlim(-0.08, 1.08)
     depth = -min((y for _, y in xy), default=0)
     ax.set_ylim(-depth - 0.6, 0.6)
     ax.axis("off")
@@ -63,7 +76,9 @@ def plot_timer_heaps(snapshots: Sequence[tuple[str, Sequence[HeapNode]]], arity:
     """Draw each ``(caption, heap.nodes())`` snapshot as a tree, left to right, with a legend of states."""
     if not snapshots:
         raise ValueError("plot_timer_heaps needs at least one (caption, nodes) snapshot")
-    fig = Figure(figsize=(3.6 * len(snapshots), 3.0), layout="constrained")
+    widest = max(_positions(len(nodes), arity)[1] for _, nodes in snapshots)
+    width = max(6.6, max(3.2, 0.55 * widest) * len(snapshots))  # room for the legend too
+    fig = Figure(figsize=(width, 3.0), layout="constrained")
     axes = fig.subplots(1, len(snapshots), squeeze=False)[0]
     for ax, (caption, nodes) in zip(axes, snapshots, strict=True):
         _draw(ax, nodes, arity, caption)
