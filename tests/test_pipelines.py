@@ -14,7 +14,7 @@ import trio
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from support import Deadlock, Pipeline, Stage, collect, open_pipeline, run, run_stage, stage
+from support import Deadlock, Pipeline, Stage, collect, measure_pipelines, open_pipeline, run, run_stage, stage
 
 
 class Alive(trio.abc.Instrument):
@@ -102,6 +102,19 @@ def test_runners_reject_a_bad_chain_and_a_bad_source():
         run(bad_chain)
     with pytest.raises(TypeError, match="source must be an iterable"):
         run(bad_source)
+
+
+@pytest.mark.parametrize(("n", "repeat"), [(0, 1), (10, 0), (2.5, 1), (True, 1)])
+def test_measure_rejects_bad_sizes(n, repeat):
+    with pytest.raises(ValueError, match="must be a positive int"):
+        measure_pipelines(n, repeat)
+
+
+def test_measure_checks_every_peer_and_reports_positive_rates():
+    rates = measure_pipelines(300, repeat=1)
+    assert sorted(rates) == sorted(["plain trio", "asyncio.Queue(100)", "anyio streams (trio)", "support (fast path)",
+                                    "support (batch=256)"])
+    assert all(rate > 0 for rate in rates.values())
 
 
 # -- results -------------------------------------------------------------------------------------

@@ -143,7 +143,8 @@ def measure_pipelines(n: int = 20_000, repeat: int = 3) -> dict[str, float]:
     every result and is not timed. Rounds interleave the
     implementations, so a burst of load on this shared machine hits them alike.
     It all runs in a fresh thread, because ``asyncio.run`` refuses to start
-    where an event loop already runs (as in a Jupyter kernel).
+    where an event loop already runs (as in a Jupyter kernel). Taught in the
+    chapter ``pipelines``.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive int, got {n!r}")

@@ -28,7 +28,8 @@ BUFFER = 256
 class Pipeline(Generic[In, Out]):
     """Stages in order, typed end to end: a ``Pipeline[str, int]`` takes ``str`` items and yields ``int``.
 
-    Build one with :meth:`Stage.then`; run it with :func:`open_pipeline` or :func:`collect`.
+    Build one with :meth:`Stage.then`; run it with :func:`open_pipeline` or
+    :func:`collect`. Taught in the chapter ``pipelines``.
     """
 
     stages: tuple[Stage[Any, Any], ...]

@@ -31,7 +31,7 @@ class Stage(Generic[In, Out]):
     picks how the bound is kept: ``False`` starts ``workers`` long-lived tasks
     that share the input (Go's fan-out); ``True`` starts one task per item and
     holds at most ``workers`` of them at once with a :class:`trio.Semaphore`
-    (Go's ``semaphore.Weighted`` pattern).
+    (Go's ``semaphore.Weighted`` pattern). Taught in the chapter ``pipelines``.
     """
 
     fn: Callable[[In], Any]
