@@ -8,8 +8,6 @@ import sys
 import time
 from collections.abc import Callable
 
-from book import notebooks
-from book.bench import bench
 from book.clean import clean
 from book.project import BUILD, CHAPTERS, ROOT, BookError, kernel_env, run_tool, select, step, toc_stems
 
@@ -17,6 +15,8 @@ LINT_PATHS = ["book", "support", "tests", "benchmarks"]
 
 
 def _build(args: argparse.Namespace) -> None:
+    from book import notebooks
+
     stems = toc_stems()
     todo = notebooks.stale(stems)
     if todo:
@@ -36,6 +36,8 @@ def _build(args: argparse.Namespace) -> None:
 
 
 def _test(args: argparse.Namespace) -> None:
+    from book import notebooks
+
     stems = toc_stems()
     failures: list[str] = []
 
@@ -80,7 +82,10 @@ def _test(args: argparse.Namespace) -> None:
 
 
 def _refresh(args: argparse.Namespace) -> None:
-    for stem in select(args.stems, toc_stems(), "chapter"):
+    stems = select(args.stems, toc_stems(), "chapter")
+    from book import notebooks  # after the argument check: nbformat and nbclient take seconds to import
+
+    for stem in stems:
         print(f"==> refresh {stem}", flush=True)
         took = notebooks.refresh(stem, remeasure=args.remeasure)
         print(f"    stored chapters/{stem}.ipynb in {took:.1f}s", flush=True)
@@ -94,6 +99,8 @@ def _lab(args: argparse.Namespace) -> None:
 
 
 def _bench(args: argparse.Namespace) -> None:
+    from book.bench import bench
+
     bench(args.stems, quick=args.quick)
 
 
