@@ -16,6 +16,7 @@ from support.timer_heap import (
     TimerState,
     heap_pop,
     heap_push,
+    open_timer_runtime,
     plot_timer_heaps,
     trio_deadline_statistics,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "open_dispatcher",
     "open_payload_server",
     "open_pipeline",
+    "open_timer_runtime",
     "plot_timeline",
     "plot_timer_heaps",
     "run",

@@ -398,3 +398,48 @@ class TimerHeapMachine(RuleBasedStateMachine):
 
 TestTimerHeapMachine = TimerHeapMachine.TestCase
 TestTimerHeapMachine.settings = settings(max_examples=150, stateful_step_count=40, deadline=None)
+
+
+# -- driven by trio's clock ---------------------------------------------------------------------------------------
+def test_open_timer_runtime_fires_at_virtual_times_and_wakes_on_earlier_reset():
+    import trio
+
+    from support import open_timer_runtime, run
+
+    async def main():
+        seen = []
+        async with open_timer_runtime(procs=2) as rt:
+            p0, p1 = rt.heaps
+            done = trio.Event()
+            p0.schedule_after(1.5, lambda: seen.append(("once", trio.current_time())))
+            tick = p1.schedule_after(1, lambda: seen.append(("tick", trio.current_time())), period=1)
+            late = p0.schedule_after(10, lambda: (seen.append(("late", trio.current_time())), done.set()))
+            await trio.sleep(2.2)
+            assert p0.reset(late, 1) is True  # earlier than the driver's next wake-up: it must be woken
+            await done.wait()
+            assert p1.stop(tick) is True
+            never = p0.schedule_after(100, lambda: seen.append(("never", trio.current_time())))
+            await trio.sleep(5)
+        assert never.state is TimerState.WAITING and rt._wake is None
+        return seen
+
+    seen = run(main)
+    assert seen == [("tick", 1.0), ("once", 1.5), ("tick", 2.0), ("tick", 3.0), ("late", pytest.approx(3.2))]
+
+
+def test_open_timer_runtime_callback_errors_propagate():
+    import trio
+
+    from support import open_timer_runtime, run
+
+    def boom():
+        raise KeyError("callback failed")
+
+    async def main():
+        async with open_timer_runtime() as rt:
+            rt.heaps[0].schedule_after(1, boom)
+            await trio.sleep(5)
+
+    with pytest.raises(ExceptionGroup) as info:
+        run(main)
+    assert info.group_contains(KeyError, match="callback failed")

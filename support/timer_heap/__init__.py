@@ -18,7 +18,12 @@ from support.timer_heap._timers import (
     TimerRuntime,
     TimerState,
 )
-from support.timer_heap._trio import DEADLINE_PRUNE_MIN, DeadlineHeapStatistics, trio_deadline_statistics
+from support.timer_heap._trio import (
+    DEADLINE_PRUNE_MIN,
+    DeadlineHeapStatistics,
+    open_timer_runtime,
+    trio_deadline_statistics,
+)
 
 __all__ = [
     "DEADLINE_PRUNE_MIN",
@@ -36,6 +41,7 @@ __all__ = [
     "heap_replace",
     "heapify",
     "is_heap",
+    "open_timer_runtime",
     "plot_timer_heaps",
     "trio_deadline_statistics",
 ]

@@ -166,7 +166,7 @@ class TimerHeap:
         self, delay: float, callback: Callable[[], object], *, period: float = 0, name: str = ""
     ) -> Timer:
         """Start a timer that fires ``delay`` seconds from now (Go's ``AfterFunc``; with ``period``, a ticker)."""
-        return self._schedule(self.runtime._now + max(0, _ns(delay, "delay")), callback, period, name)
+        return self._schedule(self.runtime._sync() + max(0, _ns(delay, "delay")), callback, period, name)
 
     def schedule_at(self, when: float, callback: Callable[[], object], *, period: float = 0, name: str = "") -> Timer:
         """Start a timer that fires at the absolute time ``when`` seconds (past times fire at the next check)."""
@@ -184,7 +184,7 @@ class TimerHeap:
 
     def reset(self, timer: Timer, delay: float) -> bool:
         """Make ``timer`` fire ``delay`` seconds from now; True if it was pending (Go's ``Reset``)."""
-        return self._reset(timer, self.runtime._now + max(0, _ns(delay, "delay")))
+        return self._reset(timer, self.runtime._sync() + max(0, _ns(delay, "delay")))
 
     def reset_at(self, timer: Timer, when: float) -> bool:
         """Make ``timer`` fire at ``when`` seconds; True if it was pending."""
@@ -373,12 +373,34 @@ class TimerRuntime:
             raise ValueError(f"procs must be a positive int, got {procs!r}")
         self._now = 0
         self._seq = 0
+        self._wake: Callable[[], object] | None = None  # called whenever a deadline is set (a driver's wake-up)
+        self._clock: Callable[[], float] | None = None  # an outside clock in seconds (a driver's), read by _sync
         self.heaps = [TimerHeap(self, f"P{i}", arity) for i in range(procs)]
 
     @property
     def now(self) -> float:
         """The runtime's clock, in seconds."""
-        return self._now / 1e9
+        return self._sync() / 1e9
+
+    def _sync(self) -> int:
+        """Catch the clock up with the outside clock, if a driver set one; returns now in ns."""
+        if self._clock is not None:
+            self._now = max(self._now, min(_ns(self._clock(), "clock"), MAX_WHEN_NS - 1))
+        return self._now
+
+    def next_deadline(self) -> float:
+        """The earliest time, in seconds, at which a timer may be due (``math.inf`` if none).
+
+        Like Go's ``nobarrierWakeTime``: the least top entry or moved-earlier
+        deadline of any heap. It may be early (a stale top), never late.
+        """
+        best = _NEVER
+        for heap in self.heaps:
+            if heap._heap:
+                best = min(best, heap._heap[0])
+            best = min(best, heap._modified_earliest)
+        when_ns = best >> _SEQ_BITS
+        return math.inf if when_ns >= MAX_WHEN_NS else when_ns / 1e9
 
     def advance(self, seconds: float) -> list[Timer]:
         """Move the clock ``seconds`` forward and fire what is due; returns the timers fired, in order."""
@@ -417,4 +439,6 @@ class TimerRuntime:
         if seq > _SEQ_MASK:
             raise OverflowError("this TimerRuntime has handed out 2**40 sequence numbers; make a new one")
         self._seq = seq + 1
+        if self._wake is not None:
+            self._wake()
         return (when_ns << _SEQ_BITS) | seq
