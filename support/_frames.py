@@ -11,8 +11,10 @@ Taught in the chapter ``reading``.
 
 from __future__ import annotations
 
+import functools
 import re
 import types
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,26 +79,33 @@ def display_filename(filename: str) -> str:
     return _SITE.sub("", filename)
 
 
-def _frames_of(task: trio.lowlevel.Task) -> list[types.FrameType]:
-    frames: list[types.FrameType] = []
+def _chain(task: trio.lowlevel.Task) -> Iterator[types.FrameType]:
+    """The frames on ``task``'s await chain, outermost first, produced lazily."""
     obj: object = task.coro
     while obj is not None:
         frame = getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None) or getattr(obj, "ag_frame", None)
         if frame is not None:
-            frames.append(frame)
-        nxt = getattr(obj, "cr_await", None) or getattr(obj, "gi_yieldfrom", None) or getattr(obj, "ag_await", None)
-        obj = nxt
-    return frames
+            yield frame
+        obj = getattr(obj, "cr_await", None) or getattr(obj, "gi_yieldfrom", None) or getattr(obj, "ag_await", None)
 
 
+@functools.lru_cache(maxsize=4096)
 def _hidden(filename: str) -> bool:
     resolved = str(Path(filename).resolve()) if not filename.startswith("<") else filename
     return resolved in _HIDDEN_FILES or resolved.startswith(_HIDDEN_DIRS)
 
 
+def operation(task: trio.lowlevel.Task) -> str:
+    """Just the name of the trio operation ``task`` is parked in: the cheap part of :func:`wait_point`."""
+    for frame in _chain(task):
+        if frame.f_code.co_filename.startswith(_TRIO_DIR):
+            return frame.f_code.co_qualname
+    return "?"
+
+
 def wait_point(task: trio.lowlevel.Task) -> WaitPoint:
     """Name the trio operation ``task`` is parked in, and the reader's frames that led there."""
-    frames = _frames_of(task)
+    frames = list(_chain(task))
     calls = tuple(f.f_code.co_qualname for f in frames if f.f_code.co_filename.startswith(_TRIO_DIR))
     operation = calls[0] if calls else "?"
     mine = [

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import trio
 
-from support._frames import wait_point
+from support._frames import operation
 
 CATEGORIES = ("sleep", "send", "receive", "acquire", "wait", "join", "other")
 
@@ -125,7 +125,7 @@ class Trace(trio.abc.Instrument):
         life.steps.append((life._step_start, now))
         if life.exited is None:
             life._block_start = now
-            life._block_op = wait_point(task).operation
+            life._block_op = operation(task)
 
     def task_exited(self, task: trio.lowlevel.Task) -> None:
         life = self._by_task.pop(task, None)
