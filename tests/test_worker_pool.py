@@ -152,7 +152,7 @@ def test_pool_admits_all_or_nothing_and_drains_on_exit(tmp_path):
             answers.append(await pool.submit(payloads[4:6]))  # only 1 slot left: shed whole
             answers.append(await pool.submit(payloads[6:7]))  # fits
             stats = pool.statistics()
-            assert (stats.accepted, stats.shed, stats.queued) == (5, 2, 3)
+            assert (stats.accepted, stats.shed, stats.shed_requests, stats.queued) == (5, 2, 1, 3)
         stats = pool.statistics()
         assert (stats.stored, stats.queued, stats.uploading) == (5, 0, 0)
         assert trio.current_time() == 3.0  # 5 jobs, 2 workers, 1 s each
@@ -238,6 +238,7 @@ def test_handler_statuses(tmp_path):
                     assert response.headers["allow"] == "POST"
                 if response.status_code == 503:
                     assert response.headers["retry-after"] == "1"
+            assert server.dispatcher.statistics().shed_requests == 1  # refused before parsing: no room at all
         return got
 
     got = trio.run(main)

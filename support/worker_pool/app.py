@@ -147,6 +147,7 @@ class PayloadApp:
             raise Rejected(415, "content type must be application/json (UTF-8)")
         body = await self._read_body(receive, headers.get(b"content-length"))
         if self.dispatcher.room() < 1:  # full: shed before spending time on parsing
+            self.dispatcher.refuse_unparsed()
             return self._shed()
         payloads = parse_payloads(body, self.settings.max_payloads)
         if len(payloads) > self.dispatcher.capacity:

@@ -44,11 +44,16 @@ MODES: tuple[Mode, ...] = ("naive", "single", "pool")
 
 @dataclass(frozen=True)
 class DispatchStatistics:
-    """Payload counters of one dispatcher. ``uploading`` counts upload tasks busy right now."""
+    """Payload counters of one dispatcher. ``uploading`` counts upload tasks busy right now.
+
+    ``shed`` counts payloads refused by ``submit``; ``shed_requests`` counts refused
+    requests, including those refused before parsing (their payloads were never counted).
+    """
 
     mode: Mode
     accepted: int
     shed: int
+    shed_requests: int
     stored: int
     failed: int
     queued: int
@@ -67,7 +72,7 @@ class Dispatcher:
     def __init__(self, store: DirectoryStore) -> None:
         self.store = store
         self.assignments: list[tuple[str, str]] | None = None
-        self._accepted = self._shed = self._stored = self._failed = 0
+        self._accepted = self._shed = self._shed_requests = self._stored = self._failed = 0
         self._uploading = self._peak_uploading = self._peak_queued = 0
 
     async def submit(self, payloads: Sequence[bytes]) -> bool:
@@ -77,6 +82,10 @@ class Dispatcher:
     def room(self) -> float:
         """How many payloads ``submit`` would admit right now without waiting (``inf``: no limit)."""
         return math.inf
+
+    def refuse_unparsed(self) -> None:
+        """Count a request refused before its payloads were parsed (the handler saw no room at all)."""
+        self._shed_requests += 1
 
     def record_assignments(self) -> None:
         """From now on keep ``(worker name, object name)`` for every stored payload in ``assignments``."""
@@ -105,6 +114,7 @@ class Dispatcher:
             mode=self.mode,
             accepted=self._accepted,
             shed=self._shed,
+            shed_requests=self._shed_requests,
             stored=self._stored,
             failed=self._failed,
             queued=self._queued(),
@@ -182,6 +192,7 @@ class WorkerPool(_Queued):
         """Admit all of ``payloads`` now, or none and raise ``trio.WouldBlock`` when they do not fit."""
         if len(payloads) > self.room():
             self._shed += len(payloads)
+            self._shed_requests += 1
             raise trio.WouldBlock
         for content in payloads:  # no checkpoint in this loop: nothing else runs until it ends
             self._send.send_nowait(content)
