@@ -92,8 +92,10 @@ def _refresh(args: argparse.Namespace) -> None:
 
 
 def _lab(args: argparse.Namespace) -> None:
-    cmd = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={CHAPTERS}",
-           *args.lab_args]
+    cmd = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={CHAPTERS}"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers and CI machines often run as root; JupyterLab refuses it otherwise
+    cmd += args.lab_args
     print(f"book: JupyterLab on {CHAPTERS}, kernel from {sys.prefix}, bound to 127.0.0.1 (Ctrl-C stops it)")
     os.execve(sys.executable, cmd, kernel_env())
 
@@ -120,8 +122,8 @@ def parser() -> argparse.ArgumentParser:
     b = add("build", _build, "Build the static HTML book into _build/html/ from nbval-verified outputs.")
     b.add_argument("--all", action="store_true", help="rebuild every page, not only changed ones")
     add("test", _test, "Run ruff, mypy, pytest, strict nbval, the hygiene check and a strict build.")
-    lab = add("lab", _lab, "Open JupyterLab on chapters/ with this project's kernel, bound to 127.0.0.1.")
-    lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="extra JupyterLab options")
+    add("lab", _lab, "Open JupyterLab on chapters/ with this project's kernel, bound to 127.0.0.1. "
+        "Any further options go to JupyterLab (e.g. --no-browser --ServerApp.port=8899).")
     r = add("refresh", _refresh, "Re-execute chapters in a fresh kernel and store their outputs normalised.")
     r.add_argument("stems", nargs="*", metavar="STEM", help="chapters to refresh (default: all)")
     r.add_argument("--remeasure", action="store_true",
@@ -135,7 +137,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args, extra = p.parse_known_args(argv)
+    if extra and args.command != "lab":
+        p.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.lab_args = extra
     start = time.monotonic()
     try:
         args.func(args)
