@@ -59,6 +59,23 @@ def test_stage_rejects_a_transform_that_is_not_callable(fn):
         stage(fn)
 
 
+def test_a_stage_built_directly_is_checked_too():
+    with pytest.raises(ValueError, match="workers must be at least 1"):
+        Stage(str.lower, 0, False, "lower", False)
+    with pytest.raises(TypeError, match="callable transform"):
+        Stage(None, 1, False, "x", False)
+    with pytest.raises(ValueError, match="name must be a non-empty string"):
+        Stage(str.lower, 1, False, "a.b", False)
+
+
+def test_an_empty_pipeline_is_refused():
+    async def main():
+        await collect(["A"], Pipeline(()))
+
+    with pytest.raises(TypeError, match="non-empty Pipeline"):
+        run(main)
+
+
 def test_stage_rejects_bad_names_and_per_item():
     with pytest.raises(ValueError, match="name must be a non-empty string"):
         stage(str.lower, name="")
@@ -98,7 +115,7 @@ def test_runners_reject_a_bad_chain_and_a_bad_source():
     async def bad_source():
         await collect(5, stage(str.lower))  # type: ignore[arg-type]
 
-    with pytest.raises(TypeError, match="expected a Stage or a Pipeline"):
+    with pytest.raises(TypeError, match="expected a Stage or a non-empty Pipeline"):
         run(bad_chain)
     with pytest.raises(TypeError, match="source must be an iterable"):
         run(bad_source)

@@ -75,7 +75,8 @@ def _stages(source: object, chain: object) -> tuple[Stage[Any, Any], ...]:
         return (chain,)
     if isinstance(chain, Pipeline) and chain.stages:
         return chain.stages
-    raise TypeError(f"expected a Stage or a Pipeline (build them with stage() and .then()), got {type(chain).__name__}")
+    raise TypeError("expected a Stage or a non-empty Pipeline (build them with stage() and .then()), "
+                    f"got {type(chain).__name__}")
 
 
 class _Failures:

@@ -27,7 +27,7 @@ CHECKPOINT_EVERY = 256
 class Stage(Generic[In, Out]):
     """A transform ``fn`` from ``In`` to ``Out``, run by up to ``workers`` tasks at once.
 
-    Build one with :func:`stage`, which checks the arguments. ``per_item``
+    Build one with :func:`stage`, which also derives ``name`` and ``is_async``. ``per_item``
     picks how the bound is kept: ``False`` starts ``workers`` long-lived tasks
     that share the input (Go's fan-out); ``True`` starts one task per item and
     holds at most ``workers`` of them at once with a :class:`trio.Semaphore`
@@ -39,6 +39,16 @@ class Stage(Generic[In, Out]):
     per_item: bool
     name: str
     is_async: bool
+
+    def __post_init__(self) -> None:
+        # Built directly, not through stage(): the same checks, so a bad Stage never reaches a nursery.
+        if not callable(self.fn):
+            raise TypeError(f"Stage needs a callable transform, got {type(self.fn).__name__} {self.fn!r}")
+        _check_workers("Stage", self.workers)
+        if not isinstance(self.per_item, bool):
+            raise TypeError(f"Stage per_item must be a bool, got {type(self.per_item).__name__} {self.per_item!r}")
+        if not isinstance(self.name, str) or not self.name or self.name.startswith("<") or "." in self.name:
+            raise ValueError(f"Stage name must be a non-empty string without '<' or '.', got {self.name!r}")
 
     def then(self, nxt: Stage[Out, New]) -> Pipeline[In, New]:
         """This stage followed by ``nxt``: ``stage(str.lower).then(stage(len))`` is a ``Pipeline[str, int]``."""
@@ -64,10 +74,7 @@ def stage(fn: Callable[[In], Any], *, workers: int = 1, per_item: bool = False,
     """
     if not callable(fn):
         raise TypeError(f"stage() needs a callable transform, got {type(fn).__name__} {fn!r}")
-    if isinstance(workers, bool) or not isinstance(workers, int):
-        raise TypeError(f"stage() workers must be an int, got {type(workers).__name__} {workers!r}")
-    if workers < 1:
-        raise ValueError(f"stage() workers must be at least 1, got {workers}")
+    _check_workers("stage()", workers)
     if not isinstance(per_item, bool):
         raise TypeError(f"stage() per_item must be a bool, got {type(per_item).__name__} {per_item!r}")
     if name is None:
@@ -77,6 +84,13 @@ def stage(fn: Callable[[In], Any], *, workers: int = 1, per_item: bool = False,
     # Task names become timeline rows: trio's Trace hides names starting with '<' and splits on '.'.
     clean = name.strip("<>").replace(".", "_")
     return Stage(fn, workers, per_item, clean, inspect.iscoroutinefunction(fn))
+
+
+def _check_workers(who: str, workers: object) -> None:
+    if isinstance(workers, bool) or not isinstance(workers, int):
+        raise TypeError(f"{who} workers must be an int, got {type(workers).__name__} {workers!r}")
+    if workers < 1:
+        raise ValueError(f"{who} workers must be at least 1, got {workers}")
 
 
 def check_checkpoint_every(every: object) -> int:
