@@ -18,9 +18,15 @@ from __future__ import annotations
 import statistics
 
 from benchmarks._common import Figure
+from support.worker_pool.dispatch import Mode
 from support.worker_pool.measure import ServiceRun, measure_service
 
-LOAD = {"connections": 16, "payloads": 100, "size": 64, "max_workers": 64, "max_queue": 5000, "latency": 0.0}
+
+def _load(mode: Mode, seconds: float) -> ServiceRun:
+    """The throughput load: 16 connections, 100 payloads of ~100 bytes per request, no injected latency."""
+    return measure_service(
+        mode, duration=seconds, connections=16, payloads=100, size=64, max_workers=64, max_queue=5000, latency=0.0
+    )
 
 
 def _soak(seconds: float) -> ServiceRun:
@@ -35,8 +41,8 @@ def run(quick: bool = False) -> list[Figure]:
     pool: list[ServiceRun] = []
     naive: list[ServiceRun] = []
     for _ in range(rounds):
-        pool.append(measure_service("pool", duration=seconds, **LOAD))  # type: ignore[arg-type]
-        naive.append(measure_service("naive", duration=seconds, **LOAD))  # type: ignore[arg-type]
+        pool.append(_load("pool", seconds))
+        naive.append(_load("naive", seconds))
     soak = _soak(10.0 if quick else 60.0)
 
     def med(runs: list[ServiceRun], key: str) -> float:
