@@ -40,6 +40,19 @@ LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
 JOBS = 2  # the machine has two cores; each chapter runs in its own kernel
 
 
+def _merge_streams(outputs: list[Any]) -> list[Any]:
+    """Join adjacent stdout (or stderr) chunks: how ipykernel splits a print depends on timing."""
+    merged: list[Any] = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and last is not None and last.get("output_type") == "stream"
+                and last.get("name") == out.get("name")):
+            last["text"] = last["text"] + out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
 def normalise(nb: Any, stem: str) -> None:
     """Strip volatile metadata in place; keep tags, outputs and execution counts."""
     nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO})
@@ -49,6 +62,7 @@ def normalise(nb: Any, stem: str) -> None:
         cell.metadata = nbformat.from_dict({k: cell.metadata[k] for k in KEEP_CELL_METADATA if cell.metadata.get(k)})
         cell.id = f"{stem}-{index:03d}"
         if cell.cell_type == "code":
+            cell.outputs = _merge_streams(cell.outputs)
             for out in cell.outputs:
                 if out.get("output_type") in ("display_data", "execute_result") and not out.get("metadata"):
                     out.metadata = nbformat.from_dict({})

@@ -123,14 +123,15 @@ class Trace(trio.abc.Instrument):
             return
         now = trio.current_time()
         life.steps.append((life._step_start, now))
-        if life.exited is None:
-            life._block_start = now
-            life._block_op = operation(task)
+        life._block_start = now
+        life._block_op = operation(task)
 
     def task_exited(self, task: trio.lowlevel.Task) -> None:
+        # trio calls this inside the task's last step, before after_task_step: record that step here.
         life = self._by_task.pop(task, None)
         if life is not None:
             life.exited = trio.current_time()
+            life.steps.append((life._step_start, life.exited))
 
     # -- reading it -------------------------------------------------------------
     def rename(self, task: trio.lowlevel.Task, name: str) -> None:

@@ -121,7 +121,8 @@ def test_hygiene_allows_tagged_errors(tmp_path: Path) -> None:
 def test_normalise_strips_volatile_metadata_and_is_idempotent(tmp_path: Path) -> None:
     nb = nbformat.v4.new_notebook()
     nb.metadata = {"kernelspec": {"name": "python3"}, "widgets": {"x": 1}, "language_info": {"version": "3.11.7"}}
-    cell = nbformat.v4.new_code_cell("print(1)", execution_count=1, outputs=[nbformat.from_dict(_stdout("1\n"))])
+    chunks = [nbformat.from_dict(_stdout("1")), nbformat.from_dict(_stdout("\n"))]  # one print, split by the kernel
+    cell = nbformat.v4.new_code_cell("print(1)", execution_count=1, outputs=chunks)
     cell.metadata = {"execution": {"iopub.status.busy": "2026-11-22T10:00:00"}, "tags": ["x"], "collapsed": True}
     nb.cells = [cell, nbformat.v4.new_code_cell("   ")]
     normalise(nb, "demo")
@@ -134,3 +135,4 @@ def test_normalise_strips_volatile_metadata_and_is_idempotent(tmp_path: Path) ->
                                 "language_info": {"name": "python", "pygments_lexer": "ipython3"}}
     assert [c["metadata"] for c in data["cells"]] == [{"tags": ["x"]}]  # the empty cell is dropped
     assert data["cells"][0]["execution_count"] == 1 and data["cells"][0]["id"] == "demo-000"
+    assert data["cells"][0]["outputs"] == [{"name": "stdout", "output_type": "stream", "text": ["1\n"]}]

@@ -38,7 +38,7 @@ def test_matching_stamp_is_trusted_until_requirements_change(fake_project: Path)
 
 def test_missing_requirements_is_a_named_error(fake_project: Path) -> None:
     (fake_project / "requirements.txt").unlink()
-    with pytest.raises(_bootstrap.BootstrapError, match="requirements.txt is missing"):
+    with pytest.raises(_bootstrap.BootstrapError, match=r"requirements\.txt is missing"):
         _bootstrap.wanted_stamp()
 
 

@@ -40,6 +40,7 @@ def test_trace_records_lives_and_blocked_time() -> None:
     assert sum(s.end - s.start for s in producer.blocked if s.category == "send") == 2.0
     assert sum(s.end - s.start for s in consumer.blocked if s.category == "receive") == 1.0
     assert trace.end_time() == 7.0
+    assert len(producer.steps) == 1 + 3 * 2 + 1  # start, each sleep and send, and the step that exits
     table = trace.table()
     assert table.splitlines()[0].split() == ["task", "spawned", "exited", "steps", "blocked"]
     assert "send 2.0s" in table
