@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -52,24 +51,23 @@ Verdicts = tuple[dict[str, str], dict[str, str]]  # verdict and nbval's output, 
 
 @pytest.fixture(scope="module")
 def nbval_run(tmp_path_factory: pytest.TempPathFactory) -> Verdicts:
-    """One strict nbval run over three small notebooks: each test below reads its own verdict."""
-    folder = tmp_path_factory.mktemp("nbval")
-    notebooks = {
-        "good": [_code(OK_CELL, 1, [_stdout("[  3.000s] done\n")])],
-        "edited": [_code(OK_CELL, 1, [_stdout("[  3.000s] DONE\n")])],
+    """One strict nbval run over a notebook with three cells: each test below reads its own cell's verdict."""
+    cells = {
+        "good": _code(OK_CELL, 1, [_stdout("[  3.000s] done\n")]),
+        "edited": _code(OK_CELL, 2, [_stdout("[  3.000s] DONE\n")]),
         # The nursery's ExceptionGroup reaches the notebook as stderr text, not as an error output.
-        "raising": [_code(RAISING_CELL, 1, [])],
+        "raising": _code(RAISING_CELL, 3, []),
     }
-    paths = {name: _notebook(folder, cells, name) for name, cells in notebooks.items()}
-
-    def nbval(name: str) -> tuple[str, str, str]:
-        result = subprocess.run(nbval_command(paths[name]), cwd=folder, env=nbval_env(), capture_output=True,
-                                text=True, timeout=300)
-        return name, "PASSED" if result.returncode == 0 else "FAILED", result.stdout
-
-    with ThreadPoolExecutor(3) as pool:
-        runs = list(pool.map(nbval, notebooks))
-    return {name: verdict for name, verdict, _ in runs}, {name: out for name, _, out in runs}
+    path = _notebook(tmp_path_factory.mktemp("nbval"), list(cells.values()))
+    result = subprocess.run(nbval_command(path), cwd=path.parent, env=nbval_env(), capture_output=True, text=True,
+                            timeout=300)
+    verdicts = {}
+    for line in result.stdout.splitlines():
+        words = line.split()
+        for index, name in enumerate(cells):
+            if words[:1] in (["PASSED"], ["FAILED"]) and f"::Cell {index}" in line:
+                verdicts[name] = words[0]
+    return verdicts, {name: result.stdout for name in cells}
 
 
 def test_nbval_passes_a_true_output(nbval_run: Verdicts) -> None:
@@ -79,7 +77,7 @@ def test_nbval_passes_a_true_output(nbval_run: Verdicts) -> None:
 def test_nbval_fails_an_edited_output_and_shows_the_difference(nbval_run: Verdicts) -> None:
     verdicts, output = nbval_run
     assert verdicts["edited"] == "FAILED"
-    assert "DONE" in output["edited"] and "done" in output["edited"]
+    assert "'[  3.000s] DONE\\n' == '[  3.000s] done\\n'" in output["edited"]  # stored vs. fresh, side by side
 
 
 def test_nbval_fails_when_a_trio_cell_starts_raising(nbval_run: Verdicts) -> None:
