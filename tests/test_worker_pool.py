@@ -210,35 +210,37 @@ JSON = {"content-type": "application/json"}
 
 
 def test_handler_statuses(tmp_path):
-    store = DirectoryStore(tmp_path, latency=0.3)
+    store = DirectoryStore(tmp_path, latency=60.0)  # the one worker stays busy for the whole test
     cfg = Settings(max_workers=1, max_queue=2, max_body=2000, max_payloads=3)
 
     async def main() -> list[tuple[int, str]]:
         got = []
         opened = open_payload_server("pool", store, cfg, graceful_timeout=0.5)
-        async with opened as server, httpx.AsyncClient() as client:
-            post = client.post
-            base = server.url.rsplit("/", 1)[0]
-            tries = [
-                client.get(server.url),
-                post(base + "/elsewhere", content=_body({"a": 1}), headers=JSON),
-                post(server.url, content=_body({"a": 1}), headers={"content-type": "text/plain"}),
-                post(server.url, content=_body({"pad": "x" * 3000}), headers=JSON),
-                post(server.url, content=_body({"a": 1}, {"a": 2}, {"a": 3}, {"a": 4}), headers=JSON),
-                post(server.url, content=b'{"data": [', headers=JSON),
-                post(server.url, content=_body(1, 2), headers=JSON),
-                post(server.url, content=_body({"a": 1}, {"a": 2}, {"a": 3}), headers=JSON),
-                post(server.url, content=_body({"a": 4}), headers=JSON),
-            ]
-            for request in tries:
-                response = await request
-                reply = response.json()
-                got.append((response.status_code, reply.get("error", reply)))
-                if response.status_code == 405:
-                    assert response.headers["allow"] == "POST"
-                if response.status_code == 503:
-                    assert response.headers["retry-after"] == "1"
-            assert server.dispatcher.statistics().shed_requests == 1  # refused before parsing: no room at all
+        with trio.CancelScope() as everything:  # a hard stop at the end: this test is not about the drain
+            async with opened as server, httpx.AsyncClient() as client:
+                post = client.post
+                base = server.url.rsplit("/", 1)[0]
+                tries = [
+                    client.get(server.url),
+                    post(base + "/elsewhere", content=_body({"a": 1}), headers=JSON),
+                    post(server.url, content=_body({"a": 1}), headers={"content-type": "text/plain"}),
+                    post(server.url, content=_body({"pad": "x" * 3000}), headers=JSON),
+                    post(server.url, content=_body({"a": 1}, {"a": 2}, {"a": 3}, {"a": 4}), headers=JSON),
+                    post(server.url, content=b'{"data": [', headers=JSON),
+                    post(server.url, content=_body(1, 2), headers=JSON),
+                    post(server.url, content=_body({"a": 1}, {"a": 2}, {"a": 3}), headers=JSON),
+                    post(server.url, content=_body({"a": 4}), headers=JSON),
+                ]
+                for request in tries:
+                    response = await request
+                    reply = response.json()
+                    got.append((response.status_code, reply.get("error", reply)))
+                    if response.status_code == 405:
+                        assert response.headers["allow"] == "POST"
+                    if response.status_code == 503:
+                        assert response.headers["retry-after"] == "1"
+                assert server.dispatcher.statistics().shed_requests == 1  # refused before parsing: no room at all
+                everything.cancel()
         return got
 
     got = trio.run(main)
