@@ -443,3 +443,26 @@ def test_open_timer_runtime_callback_errors_propagate():
     with pytest.raises(ExceptionGroup) as info:
         run(main)
     assert info.group_contains(KeyError, match="callback failed")
+
+
+def test_trio_deadline_statistics_sees_stale_entries_and_needs_a_run():
+    import trio
+
+    from support import run, trio_deadline_statistics
+
+    with pytest.raises(RuntimeError, match="inside a trio run"):
+        trio_deadline_statistics()
+
+    async def main():
+        with trio.CancelScope(deadline=100):
+            inside = trio_deadline_statistics()
+            await trio.lowlevel.checkpoint()
+        for _ in range(5):
+            with trio.move_on_after(30):
+                await trio.sleep(0.001)
+        return inside, trio_deadline_statistics()
+
+    inside, after = run(main)
+    assert (inside.entries, inside.active) == (1, 1)
+    assert after.active == 0 and after.stale == after.entries > 0
+    assert after.prune_above == 1000
