@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -90,6 +91,35 @@ def test_store_names_by_content_and_writes_atomically(tmp_path):
     assert sorted(os.listdir(tmp_path)) == [name]
     check = store.check()
     assert check.clean and check.objects == 1
+
+
+def test_store_readers_never_see_a_partial_object(tmp_path):
+    store = DirectoryStore(tmp_path)
+    done = threading.Event()
+    seen: list[str] = []
+    partial: list[str] = []
+
+    def reader() -> None:
+        while not done.is_set():
+            for entry in os.scandir(tmp_path):
+                if not entry.name.startswith("."):  # temp files are not objects
+                    try:
+                        data = Path(entry.path).read_bytes()
+                    except FileNotFoundError:
+                        continue
+                    (seen if object_name(data) == entry.name else partial).append(entry.name)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for n in range(15):
+            # 4 MB each: a plain open-and-write is caught half-written here many times a run; a rename never is
+            store.write(b"x" * 4_000_000 + str(n).encode())
+    finally:
+        done.set()
+        thread.join()
+    assert seen and not partial
+    assert store.check().clean and store.check().objects == 15
 
 
 def test_store_failed_rename_leaves_no_object_and_no_temp(tmp_path, monkeypatch):
