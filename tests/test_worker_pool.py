@@ -11,6 +11,7 @@ import json
 import os
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -31,6 +32,7 @@ from support.worker_pool import (
     object_name,
     open_dispatcher,
     open_payload_server,
+    run_burst,
     spawn_server,
     start_load,
 )
@@ -382,3 +384,16 @@ def test_loopback_only(tmp_path):
     with pytest.raises(ValueError, match="loopback only"):
         trio.run(main)
     assert Path(tmp_path).exists()
+
+
+def test_burst_in_virtual_time(tmp_path):
+    def burst(mode, settings):
+        store = DirectoryStore(tmp_path / mode, latency=0.2)
+        return run(partial(run_burst, mode, store, settings, requests=10, payloads=100, gap=0.01))
+
+    naive = burst("naive", Settings())
+    assert (max(naive.uploading), naive.stored, naive.finished_at, max(naive.waits)) == (1000, 1000, 0.29, 0.0)
+    pool = burst("pool", Settings(max_workers=20, max_queue=200))
+    assert pool.answers == (202, 202) + (503,) * 8
+    assert (max(pool.uploading), max(pool.queued), pool.stored, pool.finished_at) == (20, 180, 200, 2.0)
+    assert pool.times[0] == 0.0 and pool.times[-1] == 2.0 and pool.uploading[-1] == 0

@@ -3,7 +3,8 @@
 Mental model: ``requests`` clients arrive ``gap`` seconds apart; each calls
 ``dispatcher.submit`` with ``payloads`` payloads, exactly as the HTTP handler
 does, and notes when its answer came and what it was (202 or 503). A sampler
-records every ``sample`` seconds how many upload tasks are alive and how many
+records at 0, then every ``sample`` seconds from ``sample / 2`` on (off the
+uploads' exact deadlines), how many upload tasks are alive and how many
 payloads wait in the queue. Run it under :func:`support.run` and every number
 is the same on every run: the store's latency is slept on the virtual clock.
 
@@ -60,23 +61,28 @@ async def run_burst(
         answers[index] = 202 if await dispatcher.submit(batch) else 503
         waits[index] = round(trio.current_time() - asked, 6)
 
-    async def sampler(dispatcher: Dispatcher, done: trio.Event) -> None:
+    def note(dispatcher: Dispatcher) -> None:
+        stats = dispatcher.statistics()
+        times.append(round(trio.current_time() - start, 6))
+        uploading.append(stats.uploading)
+        queued.append(stats.queued)
+
+    async def sampler(dispatcher: Dispatcher) -> None:
+        note(dispatcher)
+        await trio.sleep(sample / 2)  # then whole steps: samples fall between the uploads' exact deadlines
         while True:
-            stats = dispatcher.statistics()
-            times.append(round(trio.current_time() - start, 6))
-            uploading.append(stats.uploading)
-            queued.append(stats.queued)
-            if done.is_set() and stats.uploading == 0 and stats.queued == 0:
-                return
+            note(dispatcher)
             await trio.sleep(sample)
 
-    done = trio.Event()
-    async with open_dispatcher(mode, store, settings) as dispatcher, trio.open_nursery() as watch:
-        watch.start_soon(sampler, dispatcher, done)
-        async with trio.open_nursery() as clients:
-            for index in range(requests):
-                clients.start_soon(client, index, dispatcher)
-        done.set()
+    async with trio.open_nursery() as watch:
+        async with open_dispatcher(mode, store, settings) as dispatcher:
+            watch.start_soon(sampler, dispatcher)
+            async with trio.open_nursery() as clients:
+                for index in range(requests):
+                    clients.start_soon(client, index, dispatcher)
+        finished_at = round(trio.current_time() - start, 6)  # the dispatcher has stored all it admitted
+        note(dispatcher)
+        watch.cancel_scope.cancel()
     return BurstResult(
         mode=mode,
         answers=tuple(answers),
@@ -85,5 +91,5 @@ async def run_burst(
         uploading=tuple(uploading),
         queued=tuple(queued),
         stored=dispatcher.statistics().stored,
-        finished_at=round(trio.current_time() - start, 6),
+        finished_at=finished_at,
     )
