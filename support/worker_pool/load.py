@@ -178,6 +178,19 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the load described by the command line and write the report."""
     args = _parser().parse_args(argv)
+    for flag, value, least in (
+        ("--connections", args.connections, 1),
+        ("--payloads", args.payloads, 1),
+        ("--size", args.size, 0),
+        ("--bad-every", args.bad_every, 0),
+        ("--max-body", args.max_body, 1),
+    ):
+        if value < least:
+            print(f"error: {flag} must be at least {least}, got {value}", file=sys.stderr)
+            return 2
+    if not args.duration > 0 or (args.requests is not None and args.requests < 1):
+        print("error: --duration must be > 0 and --requests at least 1", file=sys.stderr)
+        return 2
     if not re.fullmatch(r"[A-Za-z0-9-]+", args.tag):
         print(f"error: --tag must be letters, digits and -, got {args.tag!r}", file=sys.stderr)
         return 2

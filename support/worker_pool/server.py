@@ -129,7 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    store = DirectoryStore(args.store, latency=args.latency)
+    try:
+        store = DirectoryStore(args.store, latency=args.latency)
+    except (ValueError, OSError) as error:
+        print(f"error: --store/--latency: {error}", file=sys.stderr)
+        return 2
     trio.run(_serve_until_signal, args.mode, store, settings, args.port)
     return 0
 
