@@ -1,41 +1,130 @@
 """Go's concurrency patterns rebuilt with trio: the library behind the book's chapters.
 
 Import from here, not from the modules: ``from support import run, Trace, plot_timeline``.
+
+Names load on first use (PEP 562), so a process that needs only the worker
+pool's server or load generator does not pay for matplotlib. Inside Jupyter
+the timeline module loads at once, because it teaches IPython to show a
+matplotlib ``Figure`` returned by a cell.
 """
 
-from support.pipelines import Pipeline, Stage, collect, measure_pipelines, open_pipeline, run_stage, stage
-from support.runtime import Deadlock, log, run
-from support.timeline import plot_timeline
-from support.timer_heap import (
-    DeadlineHeapStatistics,
-    HeapNode,
-    Timer,
-    TimerHeap,
-    TimerHeapStatistics,
-    TimerRuntime,
-    TimerState,
-    heap_pop,
-    heap_push,
-    open_timer_runtime,
-    plot_timer_heaps,
-    trio_deadline_statistics,
-)
-from support.trace import Span, TaskLife, Trace
-from support.worker_pool import (
-    BurstResult,
-    DirectoryStore,
-    ServiceRun,
-    Settings,
-    SettingsError,
-    canonical_payload,
-    measure_service,
-    object_name,
-    open_dispatcher,
-    open_payload_server,
-    run_burst,
-    spawn_server,
-    start_load,
-)
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from support.pipelines import (
+        Pipeline,
+        Stage,
+        collect,
+        measure_pipelines,
+        open_pipeline,
+        run_stage,
+        stage,
+    )
+    from support.runtime import (
+        Deadlock,
+        log,
+        run,
+    )
+    from support.timeline import (
+        plot_timeline,
+    )
+    from support.timer_heap import (
+        DeadlineHeapStatistics,
+        HeapNode,
+        Timer,
+        TimerHeap,
+        TimerHeapStatistics,
+        TimerRuntime,
+        TimerState,
+        heap_pop,
+        heap_push,
+        open_timer_runtime,
+        plot_timer_heaps,
+        trio_deadline_statistics,
+    )
+    from support.trace import (
+        Span,
+        TaskLife,
+        Trace,
+    )
+    from support.worker_pool import (
+        BurstResult,
+        DirectoryStore,
+        ServiceRun,
+        Settings,
+        SettingsError,
+        canonical_payload,
+        measure_service,
+        object_name,
+        open_dispatcher,
+        open_payload_server,
+        run_burst,
+        spawn_server,
+        start_load,
+    )
+
+_WHERE = {
+    "BurstResult": "support.worker_pool",
+    "DeadlineHeapStatistics": "support.timer_heap",
+    "Deadlock": "support.runtime",
+    "DirectoryStore": "support.worker_pool",
+    "HeapNode": "support.timer_heap",
+    "Pipeline": "support.pipelines",
+    "ServiceRun": "support.worker_pool",
+    "Settings": "support.worker_pool",
+    "SettingsError": "support.worker_pool",
+    "Span": "support.trace",
+    "Stage": "support.pipelines",
+    "TaskLife": "support.trace",
+    "Timer": "support.timer_heap",
+    "TimerHeap": "support.timer_heap",
+    "TimerHeapStatistics": "support.timer_heap",
+    "TimerRuntime": "support.timer_heap",
+    "TimerState": "support.timer_heap",
+    "Trace": "support.trace",
+    "canonical_payload": "support.worker_pool",
+    "collect": "support.pipelines",
+    "heap_pop": "support.timer_heap",
+    "heap_push": "support.timer_heap",
+    "log": "support.runtime",
+    "measure_pipelines": "support.pipelines",
+    "measure_service": "support.worker_pool",
+    "object_name": "support.worker_pool",
+    "open_dispatcher": "support.worker_pool",
+    "open_payload_server": "support.worker_pool",
+    "open_pipeline": "support.pipelines",
+    "open_timer_runtime": "support.timer_heap",
+    "plot_timeline": "support.timeline",
+    "plot_timer_heaps": "support.timer_heap",
+    "run": "support.runtime",
+    "run_burst": "support.worker_pool",
+    "run_stage": "support.pipelines",
+    "spawn_server": "support.worker_pool",
+    "stage": "support.pipelines",
+    "start_load": "support.worker_pool",
+    "trio_deadline_statistics": "support.timer_heap",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'support' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])
+
+
+if "IPython" in sys.modules:
+    importlib.import_module("support.timeline")
 
 __all__ = [
     "BurstResult",
