@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from book.clean import clean
 from book.project import BUILD, CHAPTERS, ROOT, BookError, kernel_env, run_tool, select, step, toc_stems
@@ -35,6 +37,12 @@ def _build(args: argparse.Namespace) -> None:
     print(f"book: the book is at {BUILD / 'html' / 'index.html'}")
 
 
+def _timed(cmd: list[str]) -> tuple[subprocess.CompletedProcess[str], float]:
+    start = time.monotonic()
+    result = run_tool(cmd, quiet=True, echo=False)
+    return result, time.monotonic() - start
+
+
 def _test(args: argparse.Namespace) -> None:
     from book import notebooks
 
@@ -51,14 +59,22 @@ def _test(args: argparse.Namespace) -> None:
 
     tool("ruff", ["-m", "ruff", "check", *LINT_PATHS])
     tool("mypy --strict support book", ["-m", "mypy", "--strict", "support", "book"])
-    tool("pytest tests", ["-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", "--color=no"])
-    try:
-        with step(f"strict nbval on {len(stems)} chapters"):
-            failed = notebooks.verify(stems)
-            if failed:
-                raise BookError("nbval")
-    except BookError:
-        failures.append(f"nbval ({', '.join(failed)})")
+    # pytest and nbval are independent and mostly wait on kernels and servers: run them side by side.
+    with ThreadPoolExecutor(1) as pool:
+        pytest_run = pool.submit(_timed, ["-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", "--color=no"])
+        failed: list[str] = []
+        try:
+            with step(f"strict nbval on {len(stems)} chapters (pytest runs alongside)"):
+                failed = notebooks.verify(stems)
+                if failed:
+                    raise BookError("nbval")
+        except BookError:
+            failures.append(f"nbval ({', '.join(failed)})")
+        result, took = pytest_run.result()
+    print(f"==> pytest tests\n    {'ok' if result.returncode == 0 else 'FAILED'} in {took:.1f}s", flush=True)
+    if result.returncode != 0:
+        sys.stdout.write(result.stdout)
+        failures.append("pytest tests")
     try:
         with step("notebook hygiene"):
             problems = notebooks.hygiene(stems)

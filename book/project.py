@@ -83,10 +83,14 @@ def step(title: str) -> Iterator[None]:
     print(f"    ok in {time.monotonic() - start:.1f}s", flush=True)
 
 
-def run_tool(cmd: Sequence[str], *, quiet: bool = False, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run a tool from the venv; print its output when it fails (or always, unless ``quiet``)."""
+def run_tool(cmd: Sequence[str], *, quiet: bool = False, cwd: Path = ROOT,
+             echo: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run a tool from the venv; print its output when it fails, or always unless ``quiet``.
+
+    ``echo=False`` never prints: the caller shows the output itself (e.g. from another thread, later).
+    """
     result = subprocess.run([sys.executable, *cmd], cwd=cwd, env=kernel_env(), text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    if result.returncode != 0 or not quiet:
+    if echo and (result.returncode != 0 or not quiet):
         sys.stdout.write(result.stdout)
     return result
