@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,12 @@ def _text(value: Any) -> str:
 
 def _tags(cell: dict[str, Any]) -> set[str]:
     return set(cell.get("metadata", {}).get("tags", []))
+
+
+def _raised(traceback: str) -> str:
+    """``: ValueError: x`` for the innermost exception a printed traceback names, or nothing."""
+    found = re.findall(r"^[\s|]*([A-Za-z_][\w.]*(?:Error|Exception|Group|Interrupt|Exit)\b[^\n]*)$", traceback, re.M)
+    return f": {found[-1].strip()}" if found else ""
 
 
 def check_notebook(path: Path) -> list[str]:
@@ -65,7 +72,8 @@ def check_notebook(path: Path) -> list[str]:
             if out.get("output_type") == "error":
                 problems.append(f"{where} stores an error ({out.get('ename')}) without the raises-exception tag")
             elif out.get("output_type") == "stream" and any(m in _text(out.get("text", "")) for m in TRACEBACK_MARKS):
-                problems.append(f"{where} prints a traceback on {out.get('name')} without the raises-exception tag")
+                problems.append(f"{where} prints a traceback on {out.get('name')} without the raises-exception tag"
+                                f"{_raised(_text(out.get('text', '')))}")
     if code and ignored > IGNORE_BUDGET * len(code):
         problems.append(f"{path.name}: {ignored} of {len(code)} code cells ignore their output "
                         f"(more than {IGNORE_BUDGET:.0%}); only cells that measure real time may")

@@ -159,6 +159,8 @@ def verify(stems: list[str]) -> list[str]:
             print(f"    nbval {stem}: {'passed' if ok else 'FAILED'} in {took:.1f}s", flush=True)
             if not ok:
                 sys.stdout.write(_shorten(output))
+                print(f"    to see what {stem} prints now: python3 -m book refresh {stem} "
+                      "(it stores nothing if a cell fails, and names the error)", flush=True)
                 failed.append(stem)
     return failed
 

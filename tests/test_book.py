@@ -98,8 +98,10 @@ def test_hygiene_accepts_a_clean_notebook(tmp_path: Path) -> None:
         ([_code("x", 1, [{"output_type": "error", "ename": "NameError", "evalue": "x", "traceback": []}])],
          "stores an error (NameError)"),
         ([_code("t", 1, [{"output_type": "stream", "name": "stderr",
-                           "text": "  + Exception Group Traceback (most recent call last):\n"}])],
-         "prints a traceback on stderr"),
+                           "text": "  + Exception Group Traceback (most recent call last):\n"
+                                   "  | ExceptionGroup: Exceptions from Trio nursery (1 sub-exception)\n"
+                                   "    | ValueError: bad item 'foo'\n    +------\n"}])],
+         "prints a traceback on stderr without the raises-exception tag: ValueError: bad item 'foo'"),
         ([_code("print(1)", 1, [_stdout("1\n")], ["nbval-skip"])], "nbval-skip"),
         ([_code("# timing\nprint(1)", 1, [_stdout("1\n")], ["nbval-ignore-output"])], "ignore their output"),
         ([_code("print(1)", i, [], ["nbval-ignore-output"] if i == 1 else None) for i in range(1, 11)],
