@@ -33,7 +33,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from benchmarks._common import Figure
+from benchmarks._common import Figure, paused_gc
 from support import TimerRuntime, heap_pop, heap_push
 from support.timer_heap import heapify
 
@@ -236,15 +236,19 @@ def run(quick: bool = False) -> list[Figure]:
     for r in range(repeat):
         orders = []
         for kind in kinds[r % len(kinds) :] + kinds[: r % len(kinds)]:  # rotate the order each repeat
-            a, b, order = entries(whens, kind)
+            with paused_gc():
+                a, b, order = entries(whens, kind)
             orders.append(order)
             push[kind].append(a)
             pop[kind].append(b)
-            raw[kind].append(raw_pop(raw_keys, kind))
+            with paused_gc():
+                raw[kind].append(raw_pop(raw_keys, kind))
         if any(order != orders[0] for order in orders):
             raise AssertionError("the heaps popped the timers in different orders")
         for kind in kinds if r < phase_repeat else ():
-            for phase, secs in timer_phases(n, kind).items():
+            with paused_gc():
+                measured = timer_phases(n, kind)
+            for phase, secs in measured.items():
                 phases[kind].setdefault(phase, []).append(secs)
     med = statistics.median
 
