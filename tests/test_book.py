@@ -136,3 +136,26 @@ def test_normalise_strips_volatile_metadata_and_is_idempotent(tmp_path: Path) ->
     assert [c["metadata"] for c in data["cells"]] == [{"tags": ["x"]}]  # the empty cell is dropped
     assert data["cells"][0]["execution_count"] == 1 and data["cells"][0]["id"] == "demo-000"
     assert data["cells"][0]["outputs"] == [{"name": "stdout", "output_type": "stream", "text": ["1\n"]}]
+
+
+def test_verification_stamp_follows_notebook_and_support(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import book.notebooks as nbs
+
+    chapters, support = tmp_path / "chapters", tmp_path / "support"
+    chapters.mkdir()
+    support.mkdir()
+    (chapters / "demo.ipynb").write_text("{}")
+    (support / "demo.py").write_text("x = 1\n")
+    (tmp_path / "requirements.txt").write_text("trio==0.35.0\n")
+    monkeypatch.setattr(nbs, "ROOT", tmp_path)
+    monkeypatch.setattr(nbs, "REQUIREMENTS", tmp_path / "requirements.txt")
+    monkeypatch.setattr(nbs, "SANITIZE", tmp_path / "sanitize.cfg")
+    monkeypatch.setattr(nbs, "STAMPS", tmp_path / "_build" / ".verified")
+    monkeypatch.setattr(nbs, "notebook", lambda stem: chapters / f"{stem}.ipynb")
+
+    assert not nbs.is_verified("demo")  # never verified: build must run nbval first
+    nbs.STAMPS.mkdir(parents=True)
+    (nbs.STAMPS / "demo").write_text(nbs.digest("demo"))
+    assert nbs.is_verified("demo")
+    (support / "demo.py").write_text("x = 2\n")  # jupyter-cache would not notice this; the stamp does
+    assert nbs.stale(["demo"]) == ["demo"]
