@@ -83,22 +83,29 @@ class _Order(random.Random):
             super().shuffle(x)
 
 
-def _watching_clock(virtual: bool, on_stuck: Callable[[], None]) -> trio.testing.MockClock:
+def _watching_clock(virtual: bool, on_stuck: Callable[[], bool]) -> trio.testing.MockClock:
     """A MockClock whose idle hook also checks for deadlock.
 
     trio calls the clock's ``_autojump`` when every task has been blocked for
     ``autojump_threshold`` real seconds. In virtual time it jumps to the next
     deadline; in real time (``rate=1``) it never jumps, it only checks.
-    MockClock is final, so the hook is replaced on the instance.
+    ``on_stuck`` returns True while something outside the tasks (I/O, a worker
+    thread) may still wake one; virtual time then checks every few real
+    milliseconds instead of spinning. MockClock is final, so the hook is
+    replaced on the instance.
     """
-    clock = trio.testing.MockClock(rate=0.0 if virtual else 1.0,
-                                   autojump_threshold=0.0 if virtual else _REAL_IDLE_CHECK)
+    idle = 0.0 if virtual else _REAL_IDLE_CHECK
+    clock = trio.testing.MockClock(rate=0.0 if virtual else 1.0, autojump_threshold=idle)
     jump = clock._autojump
 
     def _autojump() -> None:
         if math.isinf(trio.lowlevel.current_statistics().seconds_to_next_deadline):
-            on_stuck()
-        elif virtual:
+            if on_stuck() and virtual:
+                clock.autojump_threshold = _REAL_IDLE_CHECK / 10
+            return
+        if clock.autojump_threshold != idle:
+            clock.autojump_threshold = idle
+        if virtual:
             jump()
 
     clock._autojump = _autojump  # type: ignore[method-assign]
@@ -121,26 +128,33 @@ class _Runner:
         self.deadlock: Deadlock | None = None
         self.order: dict[trio.lowlevel.Task, int] = {}
 
-    def on_stuck(self) -> None:
+    def on_stuck(self) -> bool:
+        """Every task is blocked and no deadline is pending: report a deadlock, or return True if not one."""
         if self.root is None or self.deadlock is not None:
-            return
+            return False
         if trio.lowlevel.current_statistics().run_sync_soon_queue_size:
-            return
+            return True
         tasks = sorted(_descendants(self.root), key=lambda t: self.order.get(t, 0))
         points = [(t, wait_point(t)) for t in tasks]
         if any(p.outside for _, p in points):
-            return  # I/O or a worker thread may still wake someone
+            return True  # I/O or a worker thread may still wake someone
         names = unique_labels([self.main_name if t is self.root else task_label(t.name) for t, _ in points])
         self.deadlock = Deadlock([(n, p) for n, (_, p) in zip(names, points, strict=True)])
         self.scope.cancel()
+        return False
 
 
 class _SpawnOrder(trio.abc.Instrument):
     def __init__(self, order: dict[trio.lowlevel.Task, int]) -> None:
         self._order = order
+        self._next = 0
 
     def task_spawned(self, task: trio.lowlevel.Task) -> None:
-        self._order[task] = len(self._order)
+        self._order[task] = self._next
+        self._next += 1
+
+    def task_exited(self, task: trio.lowlevel.Task) -> None:
+        self._order.pop(task, None)  # only live tasks can appear in a deadlock report
 
 
 def run(
@@ -187,8 +201,10 @@ def run(
         if trace is not None:
             trace.rename(runner.root, runner.main_name)
         with runner.scope:
-            return await main(*args)
-        raise runner.deadlock or RuntimeError("run() was cancelled from outside")
+            result = await main(*args)
+        if runner.deadlock is not None:  # even if main swallowed the cancellation and returned
+            raise runner.deadlock
+        return result
 
     saved = (_trio_run._ALLOW_DETERMINISTIC_SCHEDULING, _trio_run._r)
     _trio_run._ALLOW_DETERMINISTIC_SCHEDULING = True  # type: ignore[misc]

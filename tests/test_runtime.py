@@ -85,6 +85,18 @@ def test_deadlock_is_reported_with_every_blocked_task() -> None:
     assert "await send.send(1)" in (ROOT / "tests/test_runtime.py").read_text().splitlines()[line - 1]
 
 
+def test_deadlock_is_raised_even_if_main_swallows_the_cancel() -> None:
+    async def stubborn() -> str:
+        try:
+            await trio.sleep_forever()
+        except trio.Cancelled:
+            return "pretended to finish"
+        return "unreachable"
+
+    with pytest.raises(Deadlock, match="task 'stubborn'"):
+        run(stubborn)
+
+
 def test_deadlock_after_time_has_passed() -> None:
     async def main() -> None:
         await trio.sleep(10)
