@@ -93,10 +93,7 @@ def refresh(stem: str, remeasure: bool = False) -> float:
                             resources={"metadata": {"path": str(CHAPTERS)}})
     env = kernel_env()
     client.execute(env=env)
-    if not remeasure:
-        _keep_measurements(old, nb)
-    else:
-        _keep_measurements(nbformat.v4.new_notebook(), nb)
+    _keep_measurements(None if remeasure else old, nb)
     normalise(nb, stem)
     scratch = BUILD / ".refresh" / path.name
     scratch.parent.mkdir(parents=True, exist_ok=True)
@@ -145,9 +142,12 @@ def _nbval_one(stem: str) -> tuple[str, bool, str, float]:
     result = subprocess.run(nbval_command(notebook(stem)), cwd=ROOT, env=nbval_env(), text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     ok = result.returncode == 0
+    stamp = STAMPS / stem
     if ok:
         STAMPS.mkdir(parents=True, exist_ok=True)
-        (STAMPS / stem).write_text(before)
+        stamp.write_text(before)
+    else:
+        stamp.unlink(missing_ok=True)  # outputs that failed once, even unchanged, are not verified
     return stem, ok, result.stdout, time.monotonic() - start
 
 
