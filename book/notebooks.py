@@ -69,8 +69,12 @@ def normalise(nb: Any, stem: str) -> None:
 
 
 def _keep_measurements(old: Any, new: Any) -> None:
-    """Put back stored measurements of unchanged measuring cells; stamp fresh ones with their source hash."""
-    stored = {c.source: c for c in old.cells if c.cell_type == "code" and IGNORE in c.metadata.get("tags", [])}
+    """Put back stored measurements of unchanged measuring cells; stamp fresh ones with their source hash.
+
+    ``old=None`` keeps nothing: every measuring cell stores its new measurement.
+    """
+    cells = old.cells if old is not None else []
+    stored = {c.source: c for c in cells if c.cell_type == "code" and IGNORE in c.metadata.get("tags", [])}
     for cell in new.cells:
         if cell.cell_type != "code" or IGNORE not in cell.metadata.get("tags", []):
             continue

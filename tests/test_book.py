@@ -159,3 +159,31 @@ def test_verification_stamp_follows_notebook_and_support(tmp_path: Path, monkeyp
     assert nbs.is_verified("demo")
     (support / "demo.py").write_text("x = 2\n")  # jupyter-cache would not notice this; the stamp does
     assert nbs.stale(["demo"]) == ["demo"]
+
+
+def test_refresh_keeps_a_measurement_only_while_its_code_is_unchanged() -> None:
+    from book.hygiene import source_hash
+    from book.notebooks import _keep_measurements
+
+    source = "# wall time varies: nbval ignores this output\nprint(time.perf_counter())"
+
+    def notebook_with(text: str, measured: str | None) -> Any:
+        nb = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell(source, execution_count=1, outputs=[nbformat.from_dict(_stdout(text))])
+        cell.metadata = {"tags": ["nbval-ignore-output"]}
+        if measured:
+            cell.metadata["book"] = {"measured": measured}
+        nb.cells = [cell]
+        return nb
+
+    stored = notebook_with("12.5\n", source_hash(source))
+    fresh = notebook_with("13.1\n", None)
+    _keep_measurements(stored, fresh)
+    assert fresh.cells[0].outputs[0]["text"] == "12.5\n"  # unchanged code: the stored measurement stays
+    fresh = notebook_with("13.1\n", None)
+    _keep_measurements(notebook_with("12.5\n", "0123456789abcdef"), fresh)
+    assert fresh.cells[0].outputs[0]["text"] == "13.1\n"  # measured from other code: replaced
+    fresh = notebook_with("13.1\n", None)
+    _keep_measurements(None, fresh)  # --remeasure
+    assert fresh.cells[0].outputs[0]["text"] == "13.1\n"
+    assert fresh.cells[0].metadata["book"] == {"measured": source_hash(source)}
