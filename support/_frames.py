@@ -56,10 +56,6 @@ class WaitPoint:
         """True when something outside trio's tasks can wake it: I/O readiness or a worker thread."""
         return any(("wait_readable" in c or "wait_writable" in c or "thread" in c) for c in self.trio_calls)
 
-    @property
-    def location(self) -> str:
-        return f"{self.frames[0].filename}:{self.frames[0].lineno}" if self.frames else "?"
-
 
 def display_filename(filename: str) -> str:
     """A file name that reads the same on every machine and every run.
