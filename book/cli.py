@@ -59,6 +59,17 @@ def _test(args: argparse.Namespace) -> None:
 
     tool("ruff", ["-m", "ruff", "check", *LINT_PATHS])
     tool("mypy --strict support book", ["-m", "mypy", "--strict", "support", "book"])
+    try:
+        with step("Go: gofmt, go vet, every program shown by its chapter"):
+            from book import golang
+
+            go_problems = golang.check()
+            for problem in go_problems:
+                print(f"    {problem}")
+            if go_problems:
+                raise BookError("go")
+    except BookError:
+        failures.append("Go checks")
     # pytest and nbval are independent and mostly wait on kernels and servers: run them side by side.
     with ThreadPoolExecutor(1) as pool:
         pytest_run = pool.submit(_timed, ["-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", "--color=no"])

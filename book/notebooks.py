@@ -28,6 +28,7 @@ from typing import Any
 import nbformat
 from nbclient import NotebookClient
 
+from book import golang
 from book._bootstrap import REQUIREMENTS, ROOT
 from book.hygiene import check_notebook, source_hash
 from book.project import BUILD, CHAPTERS, SANITIZE, BookError, kernel_env, notebook
@@ -95,7 +96,7 @@ def refresh(stem: str, remeasure: bool = False) -> float:
     start = time.monotonic()
     client = NotebookClient(nb, kernel_name="python3", timeout=600, allow_errors=True,
                             resources={"metadata": {"path": str(CHAPTERS)}})
-    env = kernel_env()
+    env = dict(kernel_env(), BOOK_GO_RECHECK="1")
     client.execute(env=env)
     _keep_measurements(None if remeasure else old, nb)
     normalise(nb, stem)
@@ -111,9 +112,9 @@ def refresh(stem: str, remeasure: bool = False) -> float:
 
 
 def digest(stem: str) -> str:
-    """What a chapter's verification depends on: the notebook, support/, the pins, the sanitizer."""
+    """What a chapter's verification depends on: the notebook, support/, the Go module, the pins, the sanitizer."""
     h = hashlib.sha256()
-    files = [notebook(stem), REQUIREMENTS, SANITIZE, *sorted((ROOT / "support").rglob("*.py"))]
+    files = [notebook(stem), REQUIREMENTS, SANITIZE, *sorted((ROOT / "support").rglob("*.py")), *golang.sources()]
     for f in files:
         h.update(str(f.relative_to(ROOT)).encode())
         h.update(f.read_bytes() if f.exists() else b"<missing>")
@@ -137,7 +138,7 @@ def nbval_command(*paths: Path) -> list[str]:
 
 
 def nbval_env() -> dict[str, str]:
-    return dict(kernel_env(), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+    return dict(kernel_env(), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", BOOK_GO_RECHECK="1")
 
 
 def _nbval_one(stem: str) -> tuple[str, bool, str, float]:

@@ -1,0 +1,3 @@
+module gotrio
+
+go 1.26

