@@ -1,34 +1,19 @@
-// Three workers sleep different lengths; main collects what they report.
+// Three 3-second sleeps inside a synctest bubble:
+// virtual time, Go's counterpart of trio's MockClock.
 package main
 
 import (
 	"fmt"
-	"sort"
-	"sync"
 	"time"
 )
 
 func main() {
-	start := time.Now()
-	var (
-		mu   sync.Mutex
-		done []string
-		wg   sync.WaitGroup
-	)
-	for i, d := range []time.Duration{3, 1, 2} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			time.Sleep(d * time.Second)
-			mu.Lock()
-			defer mu.Unlock()
-			done = append(done, fmt.Sprintf("worker %d woke at %v", i, time.Since(start)))
-		}()
+	t0 := time.Now()
+	for step := range 3 {
+		time.Sleep(3 * time.Second)
+		at := time.Since(t0).Seconds()
+		fmt.Printf("[%7.3fs] step %d done\n", at, step)
 	}
-	wg.Wait()
-	sort.Strings(done) // the order goroutines finish in is the scheduler's: print it sorted
-	for _, line := range done {
-		fmt.Println(line)
-	}
-	fmt.Println("now:", time.Now().UTC().Format(time.RFC3339))
+	fmt.Println("finished at", time.Since(t0))
+	fmt.Println("clock:", time.Now().UTC().Format(time.DateTime))
 }
