@@ -28,7 +28,11 @@ func main() {
 			alive++
 			most = max(most, alive)
 			mu.Unlock()
-			defer func() { mu.Lock(); alive--; mu.Unlock() }()
+			defer func() {
+				mu.Lock()
+				alive--
+				mu.Unlock()
+			}()
 			select {
 			case <-time.After(3 * time.Second):
 			case <-ctx.Done():
@@ -45,7 +49,7 @@ func main() {
 		got = append(got, w)
 	}
 	slices.Sort(got)
-	fmt.Printf("[%v] results: %v, err=%v\n",
-		time.Since(t0), got, err)
-	fmt.Println("at most", most, "goroutines alive at once")
+	fmt.Println("results:", got, "at", time.Since(t0))
+	fmt.Println("Wait returned", err)
+	fmt.Println("at most", most, "alive at once")
 }

@@ -22,8 +22,10 @@ var (
 func logf(format string, a ...any) {
 	mu.Lock()
 	defer mu.Unlock()
-	at := fmt.Sprintf("[%7.3fs] ", time.Since(t0).Seconds())
-	lines = append(lines, at+fmt.Sprintf(format, a...))
+	at := time.Since(t0).Seconds()
+	line := fmt.Sprintf(format, a...)
+	line = fmt.Sprintf("[%7.3fs] %s", at, line)
+	lines = append(lines, line)
 }
 
 func producer(ctx context.Context, out chan<- string) {
@@ -33,7 +35,7 @@ func producer(ctx context.Context, out chan<- string) {
 		select {
 		case out <- w:
 		case <-ctx.Done():
-			logf("producer: %v in send %s", ctx.Err(), w)
+			logf("send %s: %v", w, ctx.Err())
 			return
 		}
 	}
@@ -65,6 +67,6 @@ func main() {
 	for _, l := range lines {
 		fmt.Println(l)
 	}
-	fmt.Printf("[%7.3fs] every goroutine has returned\n",
-		time.Since(t0).Seconds())
+	at := time.Since(t0).Seconds()
+	fmt.Printf("[%7.3fs] all goroutines returned\n", at)
 }

@@ -72,11 +72,11 @@ func main() {
 			}
 		}
 	}()
-	out := stage(ctx, g, 2, stage(ctx, g, 1, src, lower),
-		titleOrFail)
+	lowered := stage(ctx, g, 1, src, lower)
+	out := stage(ctx, g, 2, lowered, titleOrFail)
 	for w := range out {
-		fmt.Printf("[%v] sink got %s\n", time.Since(t0), w)
+		fmt.Println("sink got", w, "at", time.Since(t0))
 	}
 	err := g.Wait()
-	fmt.Printf("[%v] Wait: %v\n", time.Since(t0), err)
+	fmt.Printf("Wait: %q at %v\n", err, time.Since(t0))
 }

@@ -12,7 +12,8 @@ var t0 time.Time // set in main, inside the bubble
 
 func logf(format string, a ...any) {
 	at := time.Since(t0).Seconds()
-	fmt.Printf("[%7.3fs] %s\n", at, fmt.Sprintf(format, a...))
+	line := fmt.Sprintf(format, a...)
+	fmt.Printf("[%7.3fs] %s\n", at, line)
 }
 
 func producer(words []string) <-chan string {
@@ -28,7 +29,8 @@ func producer(words []string) <-chan string {
 
 func main() {
 	t0 = time.Now()
-	for w := range producer([]string{"FOO", "BAR", "BAX"}) {
+	words := []string{"FOO", "BAR", "BAX"}
+	for w := range producer(words) {
 		logf("sink got %s", w)
 		time.Sleep(time.Second) // handling a word
 	}

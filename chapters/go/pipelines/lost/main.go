@@ -21,7 +21,7 @@ func main() {
 	g.Go(fail("title-1"))
 	g.Go(fail("title-2"))
 	err := g.Wait()
-	fmt.Println("2 goroutines failed; Wait returned 1 error:",
+	fmt.Println("2 failed; Wait returned 1 error:",
 		err != nil && !errors.Is(err, context.Canceled))
 	fmt.Println("ctx cancelled:", ctx.Err() != nil)
 

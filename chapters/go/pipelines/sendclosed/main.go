@@ -28,7 +28,8 @@ func acquire(ctx context.Context, sem chan struct{},
 }
 
 func main() {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(
+		context.Background())
 	sem := make(chan struct{}, 2)
 	out := make(chan string)
 	go func() {

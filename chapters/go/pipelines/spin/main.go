@@ -35,9 +35,10 @@ func run(pause time.Duration) {
 	ctx, cancel := context.WithTimeout(
 		context.Background(), 5*time.Second)
 	in := make(chan string)
+	words := []string{"foo", "bar", "bax"}
 	go func() {
 		defer close(in)
-		for _, w := range []string{"foo", "bar", "bax"} {
+		for _, w := range words {
 			time.Sleep(pause)
 			select {
 			case <-ctx.Done():
@@ -47,9 +48,9 @@ func run(pause time.Duration) {
 			}
 		}
 	}()
-	words, empty := sink(ctx, in, 1000)
-	fmt.Printf("pause %v: %d words, %d empty receives\n",
-		pause, words, empty)
+	got, empty := sink(ctx, in, 1000)
+	fmt.Printf("pause %v: %d words, %d empty"+
+		" receives\n", pause, got, empty)
 	fmt.Printf("  then at %v ctx.Err() = %v\n",
 		time.Since(t0), ctx.Err())
 	cancel()
@@ -58,5 +59,5 @@ func run(pause time.Duration) {
 
 func main() {
 	run(3 * time.Second) // the notes' timing
-	run(0)               // the channel closes before 5 s
+	run(0)               // closes at 0 s
 }

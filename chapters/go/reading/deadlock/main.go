@@ -6,5 +6,4 @@ package main
 func main() {
 	ch := make(chan string)
 	ch <- "foo" // nobody is receiving
-	<-ch
 }

@@ -1,6 +1,7 @@
 //go:build erratum
 
-// An int added to an int64: Go has no implicit numeric conversions.
+// An int added to an int64: Go has no implicit
+// numeric conversions.
 package main
 
 import "fmt"

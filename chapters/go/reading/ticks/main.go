@@ -15,5 +15,6 @@ func main() {
 		fmt.Printf("[%7.3fs] step %d done\n", at, step)
 	}
 	fmt.Println("finished at", time.Since(t0))
-	fmt.Println("clock:", time.Now().UTC().Format(time.DateTime))
+	now := time.Now().UTC()
+	fmt.Println("clock:", now.Format(time.DateTime))
 }
