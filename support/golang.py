@@ -188,9 +188,10 @@ def run_go(program: str, *, synctest: bool = False, race: bool = False, exit_sta
 
 def compile_errors(program: str) -> str:
     """The compiler's message for an erratum (``//go:build erratum``); raise :class:`GoError` if it builds."""
-    _package_dir(program)
-    result = subprocess.run([str(go_command()), "build", "-tags", "erratum", "-o", os.devnull, f"./{program}"],
-                            cwd=GO_MODULE, env=go_env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # Built from inside its directory, so the compiler names files ./main.go: short lines on the page.
+    result = subprocess.run([str(go_command()), "build", "-tags", "erratum", "-o", os.devnull, "."],
+                            cwd=_package_dir(program), env=go_env(), text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
     if result.returncode == 0:
         raise GoError(f"{program} is shown as an erratum that does not compile, but it compiles")
     return result.stdout
@@ -214,23 +215,23 @@ def _display_source(program: str) -> None:
 
 def show_go(program: str, *, synctest: bool = False, exit_status: int = 0, compile_error: bool = False,
             race: bool = False, env: Mapping[str, str] | None = None, args: Sequence[str] = (),
-            source: bool = True) -> GoRun:
+            source: bool = True) -> None:
     """Show a Go program's source, run it and print its output, as a notebook cell beside its trio rebuild.
 
     ``show_go("pipelines/generator")`` shows ``chapters/go/pipelines/generator/main.go``,
     then prints what the program printed, and ``exit status N`` if it was not 0.
     With ``compile_error=True`` the program is an erratum that must not build:
     the compiler's message is printed instead. Raises :class:`GoError` when Go
-    does anything else than the cell expects.
+    does anything else than the cell expects. Returns nothing, so the cell
+    shows only what Go printed; :func:`run_go` returns the run as a value.
     """
     if source:
         _display_source(program)
     if compile_error:
         message = compile_errors(program)
         print(message, end="")
-        return GoRun(program, message, 1)
+        return
     run = run_go(program, synctest=synctest, race=race, exit_status=exit_status, args=args, env=env)
     print(run.output, end="")
     if run.exit_status != 0:
         print(f"exit status {run.exit_status}")
-    return run
