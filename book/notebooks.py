@@ -116,7 +116,7 @@ def digest(stem: str) -> str:
     h = hashlib.sha256()
     files = [notebook(stem), REQUIREMENTS, SANITIZE, *sorted((ROOT / "support").rglob("*.py")), *golang.sources()]
     for f in files:
-        h.update(str(f.relative_to(ROOT)).encode())
+        h.update(str(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f).encode())
         h.update(f.read_bytes() if f.exists() else b"<missing>")
     return h.hexdigest()
 
