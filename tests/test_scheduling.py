@@ -145,9 +145,9 @@ def test_catch_up_delivers_every_missed_tick():
 
 def test_virtual_ticks_have_no_drift():
     start, period = Y2K, timedelta(milliseconds=10)
-    values, now = first(lambda c: every(c, period, start=start), 10_000)
+    values, now = first(lambda c: every(c, period, start=start), 2_000)
     assert all(v == start + k * period for k, v in enumerate(values))
-    assert now == start + 9_999 * period
+    assert now == start + 1_999 * period
 
 
 def test_the_tick_policy_accumulates_no_drift_over_a_million_ticks():
