@@ -188,9 +188,10 @@ def run_go(program: str, *, synctest: bool = False, race: bool = False, exit_sta
 
 def compile_errors(program: str) -> str:
     """The compiler's message for an erratum (``//go:build erratum``); raise :class:`GoError` if it builds."""
-    _package_dir(program)
-    result = subprocess.run([str(go_command()), "build", "-tags", "erratum", "-o", os.devnull, f"./{program}"],
-                            cwd=GO_MODULE, env=go_env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # Built from inside its directory, so the compiler names files ./main.go: short lines on the page.
+    result = subprocess.run([str(go_command()), "build", "-tags", "erratum", "-o", os.devnull, "."],
+                            cwd=_package_dir(program), env=go_env(), text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
     if result.returncode == 0:
         raise GoError(f"{program} is shown as an erratum that does not compile, but it compiles")
     return result.stdout
