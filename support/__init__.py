@@ -39,8 +39,8 @@ if TYPE_CHECKING:
         run,
     )
     from support.scheduling import (
-        CalendarRule,
         LATENESS_CONTENDERS,
+        CalendarRule,
         Lateness,
         ScheduleError,
         WallClock,
@@ -169,6 +169,7 @@ if "IPython" in sys.modules:
     importlib.import_module("support.timeline")
 
 __all__ = [
+    "LATENESS_CONTENDERS",
     "BurstResult",
     "CalendarRule",
     "DeadlineHeapStatistics",
@@ -177,7 +178,6 @@ __all__ = [
     "GoError",
     "GoRun",
     "HeapNode",
-    "LATENESS_CONTENDERS",
     "Lateness",
     "Pipeline",
     "ScheduleError",

@@ -1,6 +1,7 @@
 //go:build erratum
 
-// AddDate returns one value, so it cannot be unpacked into a time and an error.
+// AddDate returns one value: it cannot be unpacked
+// into a time and an error.
 package main
 
 import (
@@ -9,6 +10,7 @@ import (
 )
 
 func main() {
-	start, err := time.Now().AddDate(0, 0, 7)
-	fmt.Println(start, err)
+	t := time.Now()
+	s, err := t.AddDate(0, 0, 7)
+	fmt.Println(s, err)
 }

@@ -8,11 +8,11 @@ import (
 	"time"
 )
 
-func startThenTick(ctx context.Context, start time.Time, delay time.Duration) <-chan time.Time {
+func startThenTick(ctx context.Context, start time.Time) <-chan time.Time {
 	stream := make(chan time.Time, 1)
 	go func() {
 		defer close(stream)
-		t := <-time.After(time.Until(start)) // deaf to ctx for as long as it waits
+		t := <-time.After(time.Until(start)) // deaf to ctx while it waits
 		select {
 		case stream <- t:
 		case <-ctx.Done():
@@ -25,7 +25,7 @@ func main() {
 	begin := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
-	stream := startThenTick(ctx, begin.AddDate(0, 0, 7), time.Hour)
+	stream := startThenTick(ctx, begin.AddDate(0, 0, 7))
 	<-ctx.Done()
 	fmt.Println("ctx done after", time.Since(begin))
 	for range stream {

@@ -6,7 +6,7 @@ package main
 import (
 	"fmt"
 	"time"
-	_ "time/tzdata" // the zone rules built into the binary: the same on every machine
+	_ "time/tzdata" // zone rules built into the binary: the same everywhere
 )
 
 func main() {
@@ -24,6 +24,9 @@ func main() {
 	}
 	gap := time.Date(2000, 3, 26, 2, 30, 0, 0, berlin)
 	fold := time.Date(2000, 10, 29, 2, 30, 0, 0, berlin)
-	fmt.Println("02:30 on 26 March (skipped): ", gap.Format(layout), gap.UTC().Format("15:04 MST"))
-	fmt.Println("02:30 on 29 October (twice): ", fold.Format(layout), fold.UTC().Format("15:04 MST"))
+	utc := "15:04 MST"
+	fmt.Println("02:30 on 26 March (skipped): ",
+		gap.Format(layout), gap.UTC().Format(utc))
+	fmt.Println("02:30 on 29 October (twice): ",
+		fold.Format(layout), fold.UTC().Format(utc))
 }

@@ -18,7 +18,7 @@ func leakyCron(ctx context.Context, delay time.Duration) <-chan time.Time {
 		for {
 			select {
 			case t := <-ticker.C:
-				stream <- t // blocks when nobody reads: ctx is not listened to here
+				stream <- t // blocks if nobody reads: deaf to ctx
 			case <-ctx.Done():
 				close(stream)
 				return

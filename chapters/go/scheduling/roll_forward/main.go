@@ -1,4 +1,5 @@
-// Rolling a past start forward: the notes' arithmetic beside a ceiling.
+// Rolling a past start forward: the notes'
+// arithmetic beside a ceiling.
 package main
 
 import (
@@ -6,31 +7,33 @@ import (
 	"time"
 )
 
-// notes rolls start forward as the notes do: (diff - delay) / delay periods.
-func notes(start time.Time, delay time.Duration) time.Time {
+// notes rolls start forward as the notes do.
+func notes(start time.Time, d time.Duration) string {
 	if diff := time.Until(start); diff < 0 {
-		total := diff - delay
-		times := total / delay * -1
-		start = start.Add(times * delay)
+		total := diff - d
+		times := total / d * -1
+		start = start.Add(times * d)
 	}
-	return start
+	return start.Format("15:04")
 }
 
-// ceiling rolls start forward to the first start + k*delay not before now.
-func ceiling(start time.Time, delay time.Duration) time.Time {
+// ceiling: the first start + k*d not before now.
+func ceiling(start time.Time, d time.Duration) string {
 	if now := time.Now(); start.Before(now) {
-		k := (now.Sub(start) + delay - 1) / delay
-		start = start.Add(k * delay)
+		k := (now.Sub(start) + d - 1) / d
+		start = start.Add(k * d)
 	}
-	return start
+	return start.Format("15:04")
 }
 
 func main() {
-	now := time.Now()
-	fmt.Println("start (period 1h)     notes  ceiling")
-	for _, ago := range []time.Duration{3 * time.Hour, 150 * time.Minute, -2 * time.Hour} {
-		start := now.Add(-ago)
-		fmt.Printf("%-20s  %s  %s\n", fmt.Sprint(-ago, " from now"),
-			notes(start, time.Hour).Format("15:04"), ceiling(start, time.Hour).Format("15:04"))
+	h := time.Hour
+	fmt.Println("start (period 1h)  notes  ceiling")
+	for _, ago := range []time.Duration{
+		3 * h, 150 * time.Minute, -2 * h} {
+		start := time.Now().Add(-ago)
+		fmt.Printf("%-18s %s  %s\n",
+			fmt.Sprint(-ago, " from now"),
+			notes(start, h), ceiling(start, h))
 	}
 }

@@ -1,4 +1,5 @@
-// time.Tick: a channel of ticks with no way to stop it and no start time.
+// time.Tick: ticks forever, with no way to stop
+// them and no start time.
 package main
 
 import (
@@ -12,7 +13,7 @@ func main() {
 	for t := range time.Tick(5 * time.Second) {
 		fmt.Println("tick at", t.Sub(start))
 		if n++; n == 3 {
-			break // the ticker behind the channel keeps running
+			break // the ticker keeps running
 		}
 	}
 }

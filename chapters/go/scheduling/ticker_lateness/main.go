@@ -16,7 +16,7 @@ func main() {
 	}
 	period, err := time.ParseDuration(os.Args[1])
 	if err != nil || period <= 0 {
-		fmt.Fprintln(os.Stderr, "PERIOD must be a positive duration such as 10ms:", os.Args[1])
+		fmt.Fprintln(os.Stderr, "bad PERIOD:", os.Args[1])
 		os.Exit(2)
 	}
 	ticks, err := strconv.Atoi(os.Args[2])

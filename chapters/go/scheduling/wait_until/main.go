@@ -1,4 +1,5 @@
-// waitUntil: a timer for the wait, and a select that also listens to ctx.
+// waitUntil: a timer, and a select that also
+// listens to ctx.
 package main
 
 import (
@@ -7,9 +8,10 @@ import (
 	"time"
 )
 
-// waitUntil returns when until arrives or ctx is done, whichever is first.
-func waitUntil(ctx context.Context, until time.Time) error {
-	timer := time.NewTimer(time.Until(until))
+// waitUntil returns when t arrives or ctx is done,
+// whichever comes first.
+func waitUntil(ctx context.Context, t time.Time) error {
+	timer := time.NewTimer(time.Until(t))
 	defer timer.Stop()
 	select {
 	case <-timer.C:
@@ -19,15 +21,18 @@ func waitUntil(ctx context.Context, until time.Time) error {
 	}
 }
 
+func clock() string {
+	return time.Now().UTC().Format(time.TimeOnly)
+}
+
 func main() {
-	start := time.Now()
-	until := start.Add(90 * time.Minute)
-
+	until := time.Now().Add(90 * time.Minute)
 	err := waitUntil(context.Background(), until)
-	fmt.Println("no cancel: woke at", time.Now().UTC().Format(time.TimeOnly), err)
+	fmt.Println("no cancel: woke at", clock(), err)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	ctx, cancel := context.WithTimeout(
+		context.Background(), 30*time.Minute)
 	defer cancel()
-	err = waitUntil(ctx, until.Add(90*time.Minute))
-	fmt.Println("cancelled: woke at", time.Now().UTC().Format(time.TimeOnly), err)
+	err = waitUntil(ctx, until.Add(time.Hour))
+	fmt.Println("cancelled: woke at", clock(), err)
 }
