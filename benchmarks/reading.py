@@ -14,8 +14,7 @@ import trio
 import trio.testing
 
 from benchmarks._common import Figure, median_seconds
-from support import Trace
-from support import run as support_run
+from support import Trace, run as support_run
 
 
 async def _channel_workload(items: int) -> None:

@@ -11,8 +11,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 import trio
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from support import Deadlock, Pipeline, Stage, collect, measure_pipelines, open_pipeline, run, run_stage, stage
 

@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import trio
 from croniter import croniter
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from support import run
 from support.scheduling import (
