@@ -2,6 +2,7 @@
 
 Until ``.venv`` exists this uses only the standard library: it builds the
 environment from ``requirements.txt`` and re-runs itself inside it.
+``clean`` never bootstraps: it must work without (and may remove) ``.venv``.
 """
 
 from __future__ import annotations
@@ -13,18 +14,8 @@ from book._bootstrap import BootstrapError, ensure_and_reexec, inside_venv, is_f
 
 def main() -> int:
     argv = sys.argv[1:]
-    if argv[:1] == ["clean"] and not (inside_venv() and is_fresh()):
-        # clean must work without (and may remove) .venv, so it never bootstraps.
-        import argparse
-
-        from book.clean import clean
-
-        p = argparse.ArgumentParser(prog="python3 -m book clean", description="Remove _build/ and tool caches.")
-        p.add_argument("--all", action="store_true", help="also remove .venv")
-        clean(everything=p.parse_args(argv[1:]).all)
-        return 0
-    if inside_venv() and is_fresh():
-        from book.cli import main as cli_main
+    if argv[:1] == ["clean"] or (inside_venv() and is_fresh()):
+        from book.cli import main as cli_main  # standard library only at import
 
         return cli_main(argv)
     try:

@@ -91,6 +91,5 @@ def ensure_and_reexec(argv: list[str]) -> None:
     if not is_fresh():
         create()
     link_project()
-    env = dict(os.environ, BOOK_BOOTSTRAPPED="1")
     py = str(venv_python())
-    os.execve(py, [py, "-m", "book", *argv], env)
+    os.execv(py, [py, "-m", "book", *argv])

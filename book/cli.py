@@ -1,177 +1,214 @@
-"""``python3 -m book``: build, test, lab, refresh, bench, clean. Runs inside ``.venv``."""
+"""``python3 -m book``: one typed function per command; argparse stays in :func:`main`.
+
+Only the standard library is imported at module level, so ``book clean`` runs
+without ``.venv`` (it may remove it); each command imports what it needs.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from book.clean import clean
-from book.project import BUILD, CHAPTERS, ROOT, BookError, kernel_env, run_tool, select, step, toc_stems
 
-LINT_PATHS = ["book", "support", "tests", "benchmarks"]
+__all__ = ["bench", "build", "clean", "lab", "main", "new", "refresh", "test"]
+
+LINT_PATHS = ("book", "support", "tests", "benchmarks")
 
 
-def _build(args: argparse.Namespace) -> None:
-    from book import notebooks
+def build(all_pages: bool = False) -> None:
+    """Build the HTML book, first verifying with strict nbval every chapter changed since its last verification."""
+    from book.project import BUILD, ROOT, BookError, run_tool, step, toc_stems
+    from book.verify import stale, verify
 
-    stems = toc_stems()
-    todo = notebooks.stale(stems)
+    todo = stale(toc_stems())
     if todo:
         with step(f"verify stored outputs with strict nbval ({', '.join(todo)}: changed since last verified)"):
-            failed = notebooks.verify(todo)
+            failed = verify(todo)
             if failed:
                 raise BookError(f"nbval failed for {', '.join(failed)}; the book is not built from unverified "
                                 f"outputs (fix the code, or `python3 -m book refresh {' '.join(failed)}`)")
     with step("jupyter-book build (-W -n --keep-going)"):
         cmd = ["-c", "from jupyter_book.cli.main import main; main()", "build", str(ROOT),
-               "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
-        if args.all:
-            cmd.append("--all")
+               "--warningiserror", "--nitpick", "--keep-going", "--quiet", *(["--all"] if all_pages else [])]
         if run_tool(cmd, quiet=True).returncode != 0:
             raise BookError("jupyter-book build failed: see the warnings above")
     print(f"book: the book is at {BUILD / 'html' / 'index.html'}")
 
 
-def _timed(cmd: list[str]) -> tuple[subprocess.CompletedProcess[str], float]:
-    start = time.monotonic()
-    result = run_tool(cmd, quiet=True, echo=False)
-    return result, time.monotonic() - start
+@dataclass(frozen=True)
+class Check:
+    """One row of ``book test``: ``run`` returns the problems it found, one line each (none: it passed)."""
+
+    title: str
+    run: Callable[[], list[str]]
+    needs: str | None = None  # the title of a check that must pass first, else this one is skipped
 
 
-def _test(args: argparse.Namespace) -> None:
-    from book import notebooks
+def _tool(*args: str) -> Callable[[], list[str]]:
+    def run() -> list[str]:
+        from book.project import run_tool
 
-    stems = toc_stems()
-    failures: list[str] = []
+        return [] if run_tool(args, quiet=True).returncode == 0 else [f"{args[1]} failed (its output is above)"]
 
-    def tool(title: str, cmd: list[str]) -> None:
+    return run
+
+
+def _go() -> list[str]:
+    from book import golang
+
+    return golang.check()
+
+
+def _nbval_and_pytest() -> list[str]:
+    from book.jobs import cpus
+    from book.project import toc_stems
+    from book.testsuite import pytest_jobs, record_files
+    from book.verify import verify_all
+
+    failed = [name for _, name in verify_all(toc_stems(), pytest_jobs(cpus())) if name is not None]
+    record_files()
+    return [f"failed: {', '.join(failed)}"] if failed else []
+
+
+def _hygiene() -> list[str]:
+    from book.hygiene import check_book
+    from book.project import CHAPTERS, toc_stems
+
+    return check_book(CHAPTERS, toc_stems())
+
+
+def _strict_build() -> list[str]:
+    build(all_pages=True)
+    return []
+
+
+CHECKS = (
+    Check("ruff", _tool("-m", "ruff", "check", *LINT_PATHS)),
+    Check("mypy (strict, the files pyproject.toml names)", _tool("-m", "mypy")),
+    Check("Go: gofmt, go vet, every program shown by its chapter", _go),
+    Check("strict nbval on every chapter, pytest tests beside it", _nbval_and_pytest),
+    Check("notebook hygiene (and line widths)", _hygiene),
+    Check("strict build", _strict_build, needs="strict nbval on every chapter, pytest tests beside it"),
+)
+
+
+def test() -> None:
+    """Run every check in :data:`CHECKS`, each under a heading with its time; fail if any failed."""
+    from book.project import BookError
+
+    failed: list[str] = []
+    for check in CHECKS:
+        print(f"==> {check.title}", flush=True)
+        if check.needs in failed:
+            print(f"    skipped: {check.needs} failed (the book is never built from unverified outputs)")
+            failed.append(check.title)
+            continue
+        start = time.monotonic()
         try:
-            with step(title):
-                if run_tool(cmd, quiet=True).returncode != 0:
-                    raise BookError(title)
-        except BookError:
-            failures.append(title)
-
-    tool("ruff", ["-m", "ruff", "check", *LINT_PATHS])
-    tool("mypy --strict support book", ["-m", "mypy", "--strict", "support", "book"])
-    try:
-        with step("Go: gofmt, go vet, every program shown by its chapter"):
-            from book import golang
-
-            go_problems = golang.check()
-            for problem in go_problems:
-                print(f"    {problem}")
-            if go_problems:
-                raise BookError("go")
-    except BookError:
-        failures.append("Go checks")
-    # pytest and nbval are independent and mostly wait on kernels and servers: run them side by side.
-    with ThreadPoolExecutor(1) as pool:
-        pytest_run = pool.submit(_timed, ["-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", "--color=no"])
-        failed: list[str] = []
-        try:
-            with step(f"strict nbval on {len(stems)} chapters (pytest runs alongside)"):
-                failed = notebooks.verify(stems)
-                if failed:
-                    raise BookError("nbval")
-        except BookError:
-            failures.append(f"nbval ({', '.join(failed)})")
-        result, took = pytest_run.result()
-    print(f"==> pytest tests\n    {'ok' if result.returncode == 0 else 'FAILED'} in {took:.1f}s", flush=True)
-    if result.returncode != 0:
-        sys.stdout.write(result.stdout)
-        failures.append("pytest tests")
-    try:
-        with step("notebook hygiene"):
-            problems = notebooks.hygiene(stems)
-            for p in problems:
-                print(f"    {p}")
-            if problems:
-                raise BookError("hygiene")
-    except BookError:
-        failures.append("notebook hygiene")
-    if any(f.startswith("nbval") for f in failures):
-        print("==> strict build\n    skipped: nbval failed, and the book is never built from unverified outputs")
-        failures.append("strict build (skipped)")
-    else:
-        try:
-            _build(argparse.Namespace(all=True))
-        except BookError:
-            failures.append("strict build")
-    if failures:
-        raise BookError(f"test failed: {', '.join(failures)}")
+            problems = check.run()
+        except BookError as exc:
+            problems = [str(exc)]
+        for problem in problems:
+            print(f"    {problem}")
+        print(f"    {'FAILED' if problems else 'ok'} in {time.monotonic() - start:.1f}s", flush=True)
+        if problems:
+            failed.append(check.title)
+    if failed:
+        raise BookError(f"test failed: {'; '.join(failed)}")
     print("book: all checks passed")
 
 
-def _refresh(args: argparse.Namespace) -> None:
-    stems = select(args.stems, toc_stems(), "chapter")
-    from book import notebooks  # after the argument check: nbformat and nbclient take seconds to import
+def refresh(stems: list[str], remeasure: bool = False) -> None:
+    """Re-execute the chapters (all when ``stems`` is empty) and store them normalised."""
+    from book.project import select, toc_stems
 
-    for stem in stems:
+    chosen = select(stems, toc_stems(), "chapter")
+    from book.refresh import refresh as refresh_one  # after the check: nbformat and nbclient take seconds to import
+
+    for stem in chosen:
         print(f"==> refresh {stem}", flush=True)
-        took = notebooks.refresh(stem, remeasure=args.remeasure)
+        took = refresh_one(stem, remeasure=remeasure)
         print(f"    stored chapters/{stem}.ipynb in {took:.1f}s", flush=True)
 
 
-def _lab(args: argparse.Namespace) -> None:
+def lab(extra: list[str]) -> None:
+    """JupyterLab on ``chapters/`` with this project's kernel, bound to 127.0.0.1; ``extra`` goes to JupyterLab."""
+    from book.project import CHAPTERS, kernel_env
+
     cmd = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={CHAPTERS}"]
     if os.geteuid() == 0:
         cmd.append("--allow-root")  # containers and CI machines often run as root; JupyterLab refuses it otherwise
-    cmd += args.lab_args
     print(f"book: JupyterLab on {CHAPTERS}, kernel from {sys.prefix}, bound to 127.0.0.1 (Ctrl-C stops it)")
-    os.execve(sys.executable, cmd, kernel_env())
+    os.execve(sys.executable, [*cmd, *extra], kernel_env())
 
 
-def _bench(args: argparse.Namespace) -> None:
-    from book.bench import bench
+def bench(stems: list[str], quick: bool = False) -> None:
+    from book.bench import bench as run_bench
 
-    bench(args.stems, quick=args.quick)
-
-
-def _clean(args: argparse.Namespace) -> None:
-    clean(everything=args.all)
+    run_bench(stems, quick=quick)
 
 
-def parser() -> argparse.ArgumentParser:
+def new(stem: str, title: str) -> None:
+    from book.scaffold import new as scaffold
+
+    scaffold(stem, title)
+
+
+def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python3 -m book", description="Build, test and explore the book.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, fn: Callable[[argparse.Namespace], None], text: str) -> argparse.ArgumentParser:
-        sp = sub.add_parser(name, help=text, description=text)
-        sp.set_defaults(func=fn)
-        return sp
+    def add(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=text, description=text)
 
-    b = add("build", _build, "Build the static HTML book into _build/html/ from nbval-verified outputs.")
-    b.add_argument("--all", action="store_true", help="rebuild every page, not only changed ones")
-    add("test", _test, "Run ruff, mypy, pytest, strict nbval, the hygiene check and a strict build.")
-    add("lab", _lab, "Open JupyterLab on chapters/ with this project's kernel, bound to 127.0.0.1. "
+    add("build", "Build the static HTML book into _build/html/ from nbval-verified outputs.").add_argument(
+        "--all", action="store_true", help="rebuild every page, not only changed ones")
+    add("test", "Run ruff, mypy, pytest, strict nbval, the hygiene check and a strict build.")
+    add("lab", "Open JupyterLab on chapters/ with this project's kernel, bound to 127.0.0.1. "
         "Any further options go to JupyterLab (e.g. --no-browser --ServerApp.port=8899).")
-    r = add("refresh", _refresh, "Re-execute chapters in a fresh kernel and store their outputs normalised.")
+    r = add("refresh", "Re-execute chapters in a fresh kernel and store their outputs normalised.")
     r.add_argument("stems", nargs="*", metavar="STEM", help="chapters to refresh (default: all)")
     r.add_argument("--remeasure", action="store_true",
                    help="also replace the stored output of measuring (nbval-ignore-output) cells")
-    be = add("bench", _bench, "Run the chapters' benchmarks; print a table and BENCH lines.")
+    be = add("bench", "Run the chapters' benchmarks; print a table and BENCH lines.")
     be.add_argument("stems", nargs="*", metavar="STEM", help="chapters to benchmark (default: all)")
     be.add_argument("--quick", action="store_true", help="smaller workloads, for a fast look")
-    c = add("clean", _clean, "Remove _build/ and tool caches (and .venv with --all).")
-    c.add_argument("--all", action="store_true", help="also remove .venv")
+    add("clean", "Remove _build/ and tool caches (and .venv with --all).").add_argument(
+        "--all", action="store_true", help="also remove .venv")
+    n = add("new", "Start a chapter: notebook, support package, test and benchmark from book/template/, "
+            "added to _toc.yml; it passes `book test` as made.")
+    n.add_argument("stem", metavar="STEM", help="the chapter's one name: lower_case, used for every file")
+    n.add_argument("--title", required=True, help="the chapter's title, e.g. \"sync.Once: exactly one call\"")
     return p
 
 
 def main(argv: list[str]) -> int:
-    p = parser()
+    p = _parser()
     args, extra = p.parse_known_args(argv)
     if extra and args.command != "lab":
         p.error(f"unrecognized arguments: {' '.join(extra)}")
-    args.lab_args = extra
+    commands: dict[str, Callable[[], None]] = {
+        "build": lambda: build(all_pages=args.all),
+        "test": test,
+        "lab": lambda: lab(extra),
+        "refresh": lambda: refresh(args.stems, remeasure=args.remeasure),
+        "bench": lambda: bench(args.stems, quick=args.quick),
+        "clean": lambda: clean(everything=args.all),
+        "new": lambda: new(args.stem, args.title),
+    }
+    if args.command == "clean":  # needs no .venv, and must not be stopped by a broken one
+        commands["clean"]()
+        return 0
+    from book.project import BookError
+
     start = time.monotonic()
     try:
-        args.func(args)
+        commands[args.command]()
     except BookError as exc:
         print(f"book: error: {exc}", file=sys.stderr)
         return 1
@@ -181,6 +218,6 @@ def main(argv: list[str]) -> int:
     except Exception as exc:  # noqa: BLE001 - the one-line error the command promises
         print(f"book: error: {args.command} crashed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    if args.command in ("test", "build", "refresh", "bench"):
+    if args.command in ("test", "build", "refresh", "bench", "new"):
         print(f"book: {args.command} took {time.monotonic() - start:.1f}s")
     return 0

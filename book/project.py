@@ -14,13 +14,14 @@ import yaml
 
 from book._bootstrap import ROOT, VENV
 
-__all__ = ["BUILD", "CHAPTERS", "ROOT", "SANITIZE", "TOC", "BookError", "kernel_env", "notebook",
-           "run_tool", "select", "step", "toc_stems"]
+__all__ = ["BUILD", "CHAPTERS", "PYPROJECT", "ROOT", "SANITIZE", "TOC", "BookError", "kernel_env", "notebook",
+           "run_tool", "select", "step", "toc_files", "toc_stems"]
 
 CHAPTERS = ROOT / "chapters"
 BUILD = ROOT / "_build"
 TOC = ROOT / "_toc.yml"
 SANITIZE = ROOT / "sanitize.cfg"
+PYPROJECT = ROOT / "pyproject.toml"  # the one place tool options (ruff, mypy, pytest) are set
 
 
 class BookError(RuntimeError):
@@ -37,10 +38,10 @@ def kernel_env() -> dict[str, str]:
     return env
 
 
-def toc_stems() -> list[str]:
-    """Chapter stems in ``_toc.yml`` order: notebooks only, markdown pages left out."""
-    toc = yaml.safe_load(TOC.read_text(encoding="utf-8"))
-    files: list[str] = []
+def toc_files(toc_path: Path = TOC) -> list[str]:
+    """Every entry of ``_toc.yml`` in order (the root page first), as paths without suffix."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    files: list[str] = [toc["root"]] if isinstance(toc, dict) and isinstance(toc.get("root"), str) else []
 
     def walk(node: object) -> None:
         if isinstance(node, dict):
@@ -53,7 +54,12 @@ def toc_stems() -> list[str]:
                 walk(item)
 
     walk(toc.get("chapters", []) if isinstance(toc, dict) else [])
-    return [Path(f).name for f in files if (ROOT / f"{f}.ipynb").exists()]
+    return files
+
+
+def toc_stems() -> list[str]:
+    """Chapter stems in ``_toc.yml`` order: notebooks only, markdown pages left out."""
+    return [Path(f).name for f in toc_files() if (ROOT / f"{f}.ipynb").exists()]
 
 
 def notebook(stem: str) -> Path:

@@ -16,8 +16,10 @@ from typing import Any
 import nbformat
 import pytest
 
-from book.hygiene import check_notebook
-from book.notebooks import nbval_command, nbval_env, normalise
+from book.hygiene import LINE_LIMIT, PAIR_LIMIT, check_notebook, line_limit, shown_lines, source_hash, width
+from book.project import notebook
+from book.refresh import normalise
+from book.verify import nbval_command, nbval_env
 
 OK_CELL = ("from support import log, run\nimport trio\n\nasync def main():\n    await trio.sleep(3)\n"
            "    log('done')\n\nrun(main)")
@@ -103,7 +105,16 @@ def test_hygiene_accepts_a_clean_notebook(tmp_path: Path) -> None:
                                    "    | ValueError: bad item 'foo'\n    +------\n"}])],
          "prints a traceback on stderr without the raises-exception tag: ValueError: bad item 'foo'"),
         ([_code("print(1)", 1, [_stdout("1\n")], ["nbval-skip"])], "nbval-skip"),
-        ([_code("# timing\nprint(1)", 1, [_stdout("1\n")], ["nbval-ignore-output"])], "ignore their output"),
+        ([_code("# timing\nprint(1)", i, [_stdout("1\n")], ["nbval-ignore-output"]) for i in (1, 2)],
+         "2 of 2 code cells ignore their output"),
+        ([_code("print(" + "1" * 80 + ")", 1, [])], "source is 87 characters wide, more than 80"),
+        ([_code("print(1)", 1, [_stdout("x" * 81 + "\n")])], "output is 81 characters wide, more than 80"),
+        ([_code("print(1)", 1, [_stdout("\t" * 14 + "x\n")], ["pair-go"])],
+         "output is 57 characters wide, more than 56"),
+        ([_code("show_go()", 1, [{"output_type": "display_data", "metadata": {},
+                                   "data": {"text/plain": "<Markdown>",
+                                            "text/markdown": "prose " * 30 + "\n```go\n" + "y" * 81 + "\n```"}}])],
+         "output is 81 characters wide"),
         ([_code("print(1)", i, [], ["nbval-ignore-output"] if i == 1 else None) for i in range(1, 11)],
          "does not open with a comment"),
     ],
@@ -111,6 +122,36 @@ def test_hygiene_accepts_a_clean_notebook(tmp_path: Path) -> None:
 def test_hygiene_rejects(tmp_path: Path, cells: list[dict[str, Any]], problem: str) -> None:
     problems = check_notebook(_notebook(tmp_path, cells))
     assert any(problem in p for p in problems), problems
+
+
+def test_hygiene_allows_one_measuring_cell_and_wrapped_prose(tmp_path: Path) -> None:
+    measure = "# real time: nbval ignores this output\nprint(1)"
+    cell = _code(measure, 1, [_stdout("1\n")], ["nbval-ignore-output"])
+    cell["metadata"]["book"] = {"measured": source_hash(measure)}
+    shown = {"output_type": "display_data", "metadata": {},
+             "data": {"text/plain": "<Markdown>", "text/markdown": "prose " * 30 + "\n```go\nshort\n```"}}
+    image = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "", "text/plain": "x" * 99}}
+    cells = [cell, _code("show_go()", 2, [shown, image])]
+    assert check_notebook(_notebook(tmp_path, cells)) == []
+
+
+def test_width_limits_are_counted_as_the_page_shows() -> None:
+    assert width("\tx") == 5  # a tab counts as four
+    assert line_limit({"metadata": {"tags": ["pair-trio"]}}) == PAIR_LIMIT < LINE_LIMIT
+    error = {"output_type": "error", "traceback": ["\x1b[0;31mValueError\x1b[0m: x"]}
+    assert list(shown_lines({"source": "a\nb", "outputs": [error]})) == [
+        ("source", "a"), ("source", "b"), ("output", "ValueError: x")]  # colour codes take no room
+
+
+def test_width_pending_chapters_still_need_it(tmp_path: Path) -> None:
+    """A chapter leaves WIDTH_PENDING as soon as its lines fit: then the check is live for it too."""
+    import book.hygiene as hygiene
+
+    for stem in hygiene.WIDTH_PENDING:
+        nb = json.loads(notebook(stem).read_text(encoding="utf-8"))
+        too_wide = [line for cell in nb["cells"] if cell["cell_type"] == "code"
+                    for _, line in shown_lines(cell) if width(line) > line_limit(cell)]
+        assert too_wide, f"{stem} fits the page now: remove it from WIDTH_PENDING in book/hygiene.py"
 
 
 def test_hygiene_allows_tagged_errors(tmp_path: Path) -> None:
@@ -139,7 +180,7 @@ def test_normalise_strips_volatile_metadata_and_is_idempotent(tmp_path: Path) ->
 
 
 def test_verification_stamp_follows_notebook_and_support(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import book.notebooks as nbs
+    import book.verify as nbs
 
     chapters, support = tmp_path / "chapters", tmp_path / "support"
     chapters.mkdir()
@@ -163,7 +204,7 @@ def test_verification_stamp_follows_notebook_and_support(tmp_path: Path, monkeyp
 
 def test_refresh_keeps_a_measurement_only_while_its_code_is_unchanged() -> None:
     from book.hygiene import source_hash
-    from book.notebooks import _keep_measurements
+    from book.refresh import _keep_measurements
 
     source = "# wall time varies: nbval ignores this output\nprint(time.perf_counter())"
 
