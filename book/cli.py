@@ -33,7 +33,7 @@ def build(all_pages: bool = False) -> None:
                 raise BookError(f"nbval failed for {', '.join(failed)}; the book is not built from unverified "
                                 f"outputs (fix the code, or `python3 -m book refresh {' '.join(failed)}`)")
     with step("jupyter-book build (-W -n --keep-going)"):
-        cmd = ["-c", "from jupyter_book.cli.main import main; main()", "build", str(ROOT),
+        cmd = ["-c", "import book._fastimport; from jupyter_book.cli.main import main; main()", "build", str(ROOT),
                "--warningiserror", "--nitpick", "--keep-going", "--quiet", *(["--all"] if all_pages else [])]
         if run_tool(cmd, quiet=True).returncode != 0:
             raise BookError("jupyter-book build failed: see the warnings above")

@@ -12,16 +12,20 @@ the hygiene check.
 
 from __future__ import annotations
 
+import book._fastimport  # noqa: F401  # before nbformat: it makes importing nbformat 2 s faster
+
+# isort: split
 import time
+from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
 
 from book.hygiene import check_notebook, source_hash
-from book.project import BUILD, CHAPTERS, BookError, kernel_env, notebook
+from book.project import BUILD, ROOT, BookError, kernel_env, notebook
 
-__all__ = ["normalise", "refresh"]
+__all__ = ["execute", "normalise", "refresh"]
 
 KEEP_CELL_METADATA = ("tags", "book")
 IGNORE = "nbval-ignore-output"
@@ -73,9 +77,11 @@ def _keep_measurements(old: Any, new: Any) -> None:
         cell.metadata["book"] = {"measured": source_hash(cell.source)}
 
 
-def refresh(stem: str, remeasure: bool = False) -> float:
-    """Execute ``stem`` in a fresh kernel and store it normalised; the old file stays if anything fails."""
-    path = notebook(stem)
+def execute(path: Path, remeasure: bool = False, root: Path = ROOT) -> float:
+    """Execute the notebook at ``path`` in a fresh kernel (``root`` importable) and store it normalised.
+
+    The old file stays if anything fails; the new run is kept in ``root/_build/.refresh/`` to look at.
+    """
     nb = nbformat.read(path, as_version=4)
     old = nbformat.read(path, as_version=4)
     for cell in nb.cells:
@@ -83,16 +89,21 @@ def refresh(stem: str, remeasure: bool = False) -> float:
             cell.outputs, cell.execution_count = [], None
     start = time.monotonic()
     client = NotebookClient(nb, kernel_name="python3", timeout=600, allow_errors=True,
-                            resources={"metadata": {"path": str(CHAPTERS)}})
-    client.execute(env=dict(kernel_env(), BOOK_GO_RECHECK="1"))
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute(env=dict(kernel_env(), PYTHONPATH=str(root), BOOK_GO_RECHECK="1"))
     _keep_measurements(None if remeasure else old, nb)
-    normalise(nb, stem)
-    scratch = BUILD / ".refresh" / path.name
+    normalise(nb, path.stem)
+    scratch = root / BUILD.relative_to(ROOT) / ".refresh" / path.name
     scratch.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, scratch)
     problems = check_notebook(scratch)
     if problems:
-        raise BookError(f"{stem} not stored (the old file is unchanged; the new run is in {scratch}): "
+        raise BookError(f"{path.stem} not stored (the old file is unchanged; the new run is in {scratch}): "
                         + "; ".join(problems))
     scratch.replace(path)
     return time.monotonic() - start
+
+
+def refresh(stem: str, remeasure: bool = False) -> float:
+    """Re-execute the chapter ``stem`` and store it normalised; the seconds it took."""
+    return execute(notebook(stem), remeasure=remeasure)

@@ -9,6 +9,9 @@ written if the stem is taken or malformed.
 
 from __future__ import annotations
 
+import book._fastimport  # noqa: F401  # before nbformat: it makes importing nbformat 2 s faster
+
+# isort: split
 import keyword
 import re
 from pathlib import Path
@@ -124,11 +127,10 @@ def new(stem: str, title: str, root: Path = ROOT) -> list[Path]:
     path = root / where.notebook
     nbformat.write(notebook_from_template(stem, title), path)
     written.append(path)
-    if root == ROOT:
-        from book.refresh import refresh
+    from book.refresh import execute  # nbclient takes seconds to import
 
-        print(f"==> refresh {stem}", flush=True)
-        refresh(stem, remeasure=True)
+    print(f"==> execute chapters/{stem}.ipynb and store it normalised", flush=True)
+    execute(path, remeasure=True, root=root)
     for p in written:
         print(f"book: wrote {p.relative_to(root)}")
     print(f"book: added chapters/{stem} to _toc.yml (move it to its place in the notes' order) and "

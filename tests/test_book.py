@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 from book.hygiene import LINE_LIMIT, PAIR_LIMIT, check_notebook, line_limit, shown_lines, source_hash, width
-from book.project import notebook
+from book.project import BookError, kernel_env, notebook
 from book.refresh import normalise
 from book.verify import nbval_command, nbval_env
 
@@ -228,3 +228,43 @@ def test_refresh_keeps_a_measurement_only_while_its_code_is_unchanged() -> None:
     _keep_measurements(None, fresh)  # --remeasure
     assert fresh.cells[0].outputs[0]["text"] == "13.1\n"
     assert fresh.cells[0].metadata["book"] == {"measured": source_hash(source)}
+
+
+def test_book_new_makes_a_chapter_that_passes_the_checks(tmp_path: Path) -> None:
+    """``book new`` in a copy of the project: ruff, mypy, the chapter's pytest, hygiene and the layout all pass."""
+    import shutil
+    import sys
+
+    from book import layout, scaffold
+    from book.project import ROOT, toc_files
+
+    for name in ("support", "benchmarks", "chapters", "tests"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "go"))
+    for name in ("_toc.yml", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    if (ROOT / ".mypy_cache").exists():  # warm: mypy then checks only the new files
+        shutil.copytree(ROOT / ".mypy_cache", tmp_path / ".mypy_cache")
+    env = {**kernel_env(), "PYTHONPATH": str(tmp_path)}
+    checks = {
+        "ruff": [sys.executable, "-m", "ruff", "check", "support/demo", "tests/test_demo.py", "benchmarks/demo.py"],
+        "mypy": [sys.executable, "-m", "mypy", "support/demo", "benchmarks/demo.py"],
+        "pytest": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_demo.py"],
+    }
+    written = scaffold.new("demo", 'A "demo" chapter', root=tmp_path)  # executes the notebook in a kernel
+    assert {p.relative_to(tmp_path).as_posix() for p in written} >= {"chapters/demo.ipynb", "tests/test_demo.py",
+                                                                     "support/demo/_model.py", "benchmarks/demo.py"}
+    running = {name: subprocess.Popen(cmd, cwd=tmp_path, env=env, text=True, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT) for name, cmd in checks.items()}
+    assert check_notebook(tmp_path / "chapters" / "demo.ipynb") == []
+    nb = json.loads((tmp_path / "chapters" / "demo.ipynb").read_text())
+    assert "".join(nb["cells"][2]["outputs"][0]["text"]) == "[1.0, 2.0, 3.0]\n"
+    assert [Path(f).name for f in toc_files(tmp_path / "_toc.yml")][-1] == "demo"
+    stems = [Path(f).name for f in toc_files(tmp_path / "_toc.yml")]
+    assert [p for p in layout.problems(tmp_path, stems) if "demo" in p] == []
+    for name, process in running.items():
+        output, _ = process.communicate(timeout=300)
+        assert process.returncode == 0, f"{name} on the new chapter:\n{output}"
+    with pytest.raises(BookError, match="the stem demo is taken"):
+        scaffold.new("demo", "again", root=tmp_path)
+    with pytest.raises(BookError, match="lower_case Python name"):
+        scaffold.render("Once-2", "x")
