@@ -21,8 +21,9 @@ from typing import Any
 import anyio
 import trio
 
+from support._validate import check_int
+from support.pipelines._chain import stage
 from support.pipelines._pipeline import collect
-from support.pipelines._stage import stage
 
 QUEUE = 100  # asyncio.Queue(maxsize=100); the trio and anyio peers get the same room per channel
 BATCH = 256
@@ -146,10 +147,8 @@ def measure_pipelines(n: int = 20_000, repeat: int = 3) -> dict[str, float]:
     where an event loop already runs (as in a Jupyter kernel). Taught in the
     chapter ``pipelines``.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}")
-    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
-        raise ValueError(f"repeat must be a positive int, got {repeat!r}")
+    check_int(n, "n", minimum=1)
+    check_int(repeat, "repeat", minimum=1)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(_measure, n, repeat).result()
 
