@@ -44,6 +44,8 @@ from support._frames import WaitPoint, wait_point
 from support._trio_internals import deterministic_scheduling, install_idle_hook
 from support.trace import Trace, task_label, unique_labels
 
+__all__ = ["Deadlock", "log", "run"]
+
 T = TypeVar("T")
 Clock = Literal["virtual", "real"]
 Schedule = Literal["fifo", "seeded"]

@@ -21,6 +21,8 @@ import trio
 from support._frames import operation
 from support._trio_internals import OPERATION_KINDS, is_system_task
 
+__all__ = ["Span", "TaskLife", "Trace"]
+
 CATEGORIES = ("sleep", "send", "receive", "acquire", "wait", "join", "other")
 
 

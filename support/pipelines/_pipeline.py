@@ -126,7 +126,10 @@ async def _feed(source: Iterable[Any], send: trio.MemorySendChannel[Any], opts: 
         sink: trio.MemorySendChannel[Any] | _Windowed = send
         if window is not None:
             units, sink = enumerate(units), _Windowed(send, window)
-        take = iter(units).__next__  # pump() reads its StopIteration as the end
+        # pump() reads the iterator's StopIteration as the end. Against a plain ``for`` loop here, this
+        # measured 0-6 % slower end to end on the fast path (paired A/B rounds, 50k-100k items, a loaded
+        # 2-core machine: within its noise), so the loop stays written once.
+        take = iter(units).__next__
         await pump(take, _never, None, sink.send_nowait, sink.send, every=opts.every)
 
 
