@@ -106,24 +106,35 @@ def test_sub_package_only_lists_only_real_modules():
 # -- what importing one name costs --------------------------------------------------------------
 
 
-def _modules_after(statement: str) -> set[str]:
-    """The modules a fresh interpreter has loaded after running ``statement`` (run from the project root)."""
-    code = f"import sys; {statement}; print('\\n'.join(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    return set(out.stdout.split())
+_PROBE = """
+import sys
+from support import Trace, collect, run, stage
+print(" ".join(sorted(sys.modules)))
+from support.pipelines import measure_pipelines
+print(" ".join(sorted(sys.modules)))
+"""
 
 
-def test_collect_does_not_import_the_benchmark_peers():
-    loaded = _modules_after("from support import collect, stage")
-    assert "support.pipelines._engine" in loaded  # the test sees real imports
-    assert not {"anyio", "asyncio"} & loaded
-    assert "support.pipelines._measure" not in loaded
+@pytest.fixture(scope="module")
+def loaded() -> tuple[set[str], set[str]]:
+    """The modules a fresh interpreter has loaded after the runtime and ``collect``, then after the measurement."""
+    out = subprocess.run([sys.executable, "-c", _PROBE], cwd=ROOT, capture_output=True, text=True, check=True)
+    first, then = out.stdout.splitlines()
+    return set(first.split()), set(then.split())
 
 
-def test_measure_pipelines_still_loads_on_first_use():
-    loaded = _modules_after("from support.pipelines import measure_pipelines")
-    assert {"anyio", "asyncio", "support.pipelines._measure"} <= loaded
+def test_collect_does_not_import_the_benchmark_peers(loaded: tuple[set[str], set[str]]) -> None:
+    first, _ = loaded
+    assert "support.pipelines._engine" in first  # the probe sees real imports
+    assert not {"anyio", "asyncio"} & first
+    assert "support.pipelines._measure" not in first
 
 
-def test_the_runtime_does_not_import_matplotlib():
-    assert "matplotlib" not in _modules_after("from support import run, Trace")
+def test_measure_pipelines_still_loads_on_first_use(loaded: tuple[set[str], set[str]]) -> None:
+    _, then = loaded
+    assert {"anyio", "asyncio", "support.pipelines._measure"} <= then
+
+
+def test_the_runtime_does_not_import_matplotlib(loaded: tuple[set[str], set[str]]) -> None:
+    first, _ = loaded
+    assert "matplotlib" not in first

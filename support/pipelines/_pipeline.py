@@ -1,4 +1,12 @@
-"""A chain of stages fed from a source: wiring, ordering, batching and what errors look like.
+"""The runner: a chain of stages fed from a source, wired in one nursery, and what errors look like.
+
+Mental model: :func:`open_pipeline` and :func:`collect` are one private
+runner (:func:`_running`) with two ends. The runner checks every argument,
+starts a feeder task, each stage's workers and, when order must be restored
+or batches undone, a reorder step; it turns the nursery's nested exception
+groups into one flat group (or the first error alone). ``open_pipeline``
+hands the reader the last channel; ``collect`` drains it into a list with the
+same fast loop the stages use (:func:`support.pipelines._engine.pump`).
 
 Taught in the chapter ``pipelines``.
 """
