@@ -15,9 +15,12 @@ import re
 import subprocess
 from collections.abc import Sequence
 
+from support._validate import check_int
 from support.golang import GO_MODULE, GoError, build_go, go_env
 
-__all__ = ["go_pipeline_rate"]
+__all__ = ["go_pipeline_rate", "go_programs_run"]
+
+_RAN: set[str] = set()  # the Go programs that ran to a checked result in this process
 
 _RATE = re.compile(r"^items/s (\d+(?:\.\d+)?) \(median of (\d+) rounds\)$", re.MULTILINE)
 _CHECK = re.compile(r"^GOMAXPROCS=(\d+) items=(\d+) buffer=(\d+) sum ok$", re.MULTILINE)
@@ -35,10 +38,11 @@ def go_pipeline_rate(n: int = 200_000, *, buffer: int = 100, rounds: int = 5,
     reports other settings than asked. Taught in the chapter ``pipelines``.
     """
     for name, value in (("n", n), ("buffer", buffer), ("rounds", rounds)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
-    if not procs or any(isinstance(p, bool) or not isinstance(p, int) or p < 1 for p in procs):
-        raise ValueError(f"procs must be positive ints, got {procs!r}")
+        check_int(value, name, minimum=1)
+    if not procs:
+        raise ValueError("procs must name at least one GOMAXPROCS value, got ()")
+    for p in procs:
+        check_int(p, "each GOMAXPROCS value in procs", minimum=1)
     binary = build_go("pipelines/bench")
     rates: dict[int, float] = {}
     for p in procs:
@@ -55,4 +59,10 @@ def go_pipeline_rate(n: int = 200_000, *, buffer: int = 100, rounds: int = 5,
         if (int(check[1]), int(check[2]), int(check[3])) != (p, n, buffer):
             raise GoError(f"pipelines/bench ran with other settings than asked: {check[0]}")
         rates[p] = float(rate[1])
+    _RAN.add("pipelines/bench")
     return rates
+
+
+def go_programs_run() -> int:
+    """How many distinct Go peer programs have run, and passed their own check, in this process."""
+    return len(_RAN)

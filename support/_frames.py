@@ -20,7 +20,8 @@ from pathlib import Path
 
 import trio
 
-_TRIO_DIR = str(Path(trio.__file__).resolve().parent)
+from support._trio_internals import OUTSIDE_WAKERS, TRIO_SOURCE_DIR as _TRIO_DIR
+
 _HIDDEN_DIRS = (
     _TRIO_DIR,
     str(Path(types.__file__).resolve().parent),  # the standard library: contextlib, asyncio
@@ -54,7 +55,7 @@ class WaitPoint:
     @property
     def outside(self) -> bool:
         """True when something outside trio's tasks can wake it: I/O readiness or a worker thread."""
-        return any(("wait_readable" in c or "wait_writable" in c or "thread" in c) for c in self.trio_calls)
+        return any(w in c for c in self.trio_calls for w in OUTSIDE_WAKERS)
 
 
 def display_filename(filename: str) -> str:

@@ -23,7 +23,7 @@ every run and every machine, with the trio version pinned in
 real I/O, worker threads or the real clock; an order that the program itself
 derives from ``id()``, ``hash()`` of objects, or an unseeded ``random``; the
 same order under another trio release. Deterministic scheduling relies on
-trio's private ``_ALLOW_DETERMINISTIC_SCHEDULING`` switch, which is why trio
+a private trio switch (see :mod:`support._trio_internals`), which is why trio
 is pinned exactly.
 
 Several :func:`run` calls must not overlap in different threads: the switch is
@@ -39,10 +39,12 @@ from typing import Any, Final, Literal, TypeVar
 
 import trio
 import trio.testing
-from trio._core import _run as _trio_run
 
 from support._frames import WaitPoint, wait_point
+from support._trio_internals import deterministic_scheduling, install_idle_hook
 from support.trace import Trace, task_label, unique_labels
+
+__all__ = ["Deadlock", "log", "run"]
 
 T = TypeVar("T")
 Clock = Literal["virtual", "real"]
@@ -86,19 +88,17 @@ class _Order(random.Random):
 def _watching_clock(virtual: bool, on_stuck: Callable[[], bool]) -> trio.testing.MockClock:
     """A MockClock whose idle hook also checks for deadlock.
 
-    trio calls the clock's ``_autojump`` when every task has been blocked for
+    trio calls the clock's idle hook when every task has been blocked for
     ``autojump_threshold`` real seconds. In virtual time it jumps to the next
     deadline; in real time (``rate=1``) it never jumps, it only checks.
     ``on_stuck`` returns True while something outside the tasks (I/O, a worker
     thread) may still wake one; virtual time then checks every few real
-    milliseconds instead of spinning. MockClock is final, so the hook is
-    replaced on the instance.
+    milliseconds instead of spinning.
     """
     idle = 0.0 if virtual else _REAL_IDLE_CHECK
     clock = trio.testing.MockClock(rate=0.0 if virtual else 1.0, autojump_threshold=idle)
-    jump = clock._autojump
 
-    def _autojump() -> None:
+    def on_idle() -> None:
         if math.isinf(trio.lowlevel.current_statistics().seconds_to_next_deadline):
             if on_stuck() and virtual:
                 clock.autojump_threshold = _REAL_IDLE_CHECK / 10
@@ -108,7 +108,7 @@ def _watching_clock(virtual: bool, on_stuck: Callable[[], bool]) -> trio.testing
         if virtual:
             jump()
 
-    clock._autojump = _autojump  # type: ignore[method-assign]
+    jump = install_idle_hook(clock, on_idle)
     return clock
 
 
@@ -206,13 +206,8 @@ def run(
             raise runner.deadlock
         return result
 
-    saved = (_trio_run._ALLOW_DETERMINISTIC_SCHEDULING, _trio_run._r)
-    _trio_run._ALLOW_DETERMINISTIC_SCHEDULING = True  # type: ignore[misc]
-    _trio_run._r = _Order(schedule, seed)
-    try:
+    with deterministic_scheduling(_Order(schedule, seed)):
         return trio.run(_root, clock=watching, instruments=all_instruments, strict_exception_groups=True)
-    finally:
-        _trio_run._ALLOW_DETERMINISTIC_SCHEDULING, _trio_run._r = saved  # type: ignore[misc]
 
 
 def log(*parts: object) -> None:

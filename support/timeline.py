@@ -19,6 +19,8 @@ from matplotlib.patches import Patch
 
 from support.trace import CATEGORIES, Trace
 
+__all__ = ["plot_timeline"]
+
 COLOURS = {
     "sleep": "#bdbdbd",
     "send": "#f28e2b",

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 import trio
 
 from support._frames import operation
+from support._trio_internals import OPERATION_KINDS, is_system_task
+
+__all__ = ["Span", "TaskLife", "Trace"]
 
 CATEGORIES = ("sleep", "send", "receive", "acquire", "wait", "join", "other")
 
@@ -32,14 +35,7 @@ def task_label(trio_name: str) -> str:
 def category(operation: str) -> str:
     """Group a trio operation name (``"MemorySendChannel.send"``) into a timeline colour."""
     low = operation.lower()
-    for key, words in (
-        ("sleep", ("sleep",)),
-        ("send", ("send",)),
-        ("receive", ("receive",)),
-        ("acquire", ("acquire", "lock", "semaphore", "limiter")),
-        ("join", ("nursery", "aexit")),
-        ("wait", ("wait", "event", "park")),
-    ):
+    for key, words in OPERATION_KINDS:
         if any(w in low for w in words):
             return key
     return "other"
@@ -101,7 +97,7 @@ class Trace(trio.abc.Instrument):
 
     # -- the instrument hooks -------------------------------------------------
     def task_spawned(self, task: trio.lowlevel.Task) -> None:
-        if task.name.startswith("<"):
+        if is_system_task(task.name):
             return
         life = TaskLife(task_label(task.name), trio.current_time())
         self._lives.append(life)

@@ -13,7 +13,18 @@ import pytest
 import trio
 from hypothesis import given, settings, strategies as st
 
-from support import Deadlock, Pipeline, Stage, collect, measure_pipelines, open_pipeline, run, run_stage, stage
+from support import (
+    Deadlock,
+    Pipeline,
+    Stage,
+    TimerRuntime,
+    collect,
+    measure_pipelines,
+    open_pipeline,
+    run,
+    run_stage,
+    stage,
+)
 
 
 class Alive(trio.abc.Instrument):
@@ -85,7 +96,7 @@ def test_stage_rejects_bad_names_and_per_item():
 
 
 @pytest.mark.parametrize(("kwargs", "error", "message"), [
-    ({"buffer": -1}, ValueError, "buffer must be 0 or more"),
+    ({"buffer": -1}, ValueError, "buffer must be at least 0"),
     ({"buffer": 2.0}, TypeError, "buffer must be an int"),
     ({"checkpoint_every": 0}, ValueError, "checkpoint_every must be at least 1"),
     ({"checkpoint_every": "8"}, TypeError, "checkpoint_every must be an int"),
@@ -120,10 +131,37 @@ def test_runners_reject_a_bad_chain_and_a_bad_source():
         run(bad_source)
 
 
-@pytest.mark.parametrize(("n", "repeat"), [(0, 1), (10, 0), (2.5, 1), (True, 1)])
-def test_measure_rejects_bad_sizes(n, repeat):
-    with pytest.raises(ValueError, match="must be a positive int"):
+@pytest.mark.parametrize(("n", "repeat", "error", "message"), [
+    (0, 1, ValueError, "n must be at least 1"),
+    (10, 0, ValueError, "repeat must be at least 1"),
+    (2.5, 1, TypeError, "n must be an int"),
+    (True, 1, TypeError, "n must be an int"),
+])
+def test_measure_rejects_bad_sizes(n, repeat, error, message):
+    with pytest.raises(error, match=message):
         measure_pipelines(n, repeat)
+
+
+@pytest.mark.parametrize("fault", [2.5, "2", True])
+def test_the_same_fault_raises_the_same_class_everywhere(fault):
+    """One int validator (support/_validate.py): a non-int count is a TypeError wherever it is passed."""
+    async def via_collect():
+        await collect(["A"], stage(str.lower), buffer=fault)
+
+    checks = [lambda: stage(str.lower, workers=fault), lambda: measure_pipelines(fault),
+              lambda: run(via_collect), lambda: TimerRuntime(procs=fault), lambda: TimerRuntime(arity=fault)]
+    for check in checks:
+        with pytest.raises(TypeError, match="must be an int"):
+            check()
+
+
+@pytest.mark.parametrize("fault", [0, -3])
+def test_the_same_range_fault_raises_value_error_everywhere(fault):
+    checks = [lambda: stage(str.lower, workers=fault), lambda: measure_pipelines(fault),
+              lambda: TimerRuntime(procs=fault), lambda: TimerRuntime(arity=fault)]
+    for check in checks:
+        with pytest.raises(ValueError, match="must be at least"):
+            check()
 
 
 def test_measure_checks_every_peer_and_reports_positive_rates():

@@ -19,12 +19,24 @@ must, and checkpoint once per ``checkpoint_every`` items, so a cancel stops
 each stage within one such batch. ``batch=k`` moves lists of ``k`` items per
 message for more speed still.
 
+Layout: the chain language (``_chain``: :class:`Stage`, :func:`stage`,
+:class:`Pipeline`) knows nothing of tasks; the engine (``_engine``: the one
+fast loop, a stage's workers, :func:`run_stage`) imports it; the runner
+(``_pipeline``: :func:`open_pipeline`, :func:`collect`) imports both; the
+measurement (``_measure``) is loaded only when asked for, since its peers
+import asyncio and anyio.
+
 Taught in the chapter ``pipelines``.
 """
 
-from support.pipelines._measure import measure_pipelines
-from support.pipelines._pipeline import BUFFER, ErrorMode, Pipeline, collect, open_pipeline
-from support.pipelines._stage import CHECKPOINT_EVERY, Stage, run_stage, stage
+from typing import TYPE_CHECKING, Any
+
+from support.pipelines._chain import Pipeline, Stage, stage
+from support.pipelines._engine import CHECKPOINT_EVERY, run_stage
+from support.pipelines._pipeline import BUFFER, ErrorMode, collect, open_pipeline
+
+if TYPE_CHECKING:
+    from support.pipelines._measure import measure_pipelines
 
 __all__ = [
     "BUFFER",
@@ -38,3 +50,11 @@ __all__ = [
     "run_stage",
     "stage",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "measure_pipelines":  # its peers import asyncio and anyio: load them only when asked for
+        from support.pipelines._measure import measure_pipelines
+
+        return measure_pipelines
+    raise AttributeError(f"module 'support.pipelines' has no attribute {name!r}")

@@ -2,7 +2,8 @@
 
 Peers: (a) plain trio memory channels, one ``send``/``receive`` per item; (b)
 ``asyncio.Queue(maxsize=100)``; (c) anyio memory object streams on the trio
-backend; then :func:`support.collect` with its defaults and in batched mode.
+backend; then :func:`support.collect` (fast path, and batched), each with
+channels of ``QUEUE`` = 100 slots.
 ``benchmarks/pipelines.py`` runs :func:`measure_pipelines` on 200k items;
 the chapter runs it on a small workload for its plot.
 
@@ -21,10 +22,11 @@ from typing import Any
 import anyio
 import trio
 
+from support._validate import check_int
+from support.pipelines._chain import stage
 from support.pipelines._pipeline import collect
-from support.pipelines._stage import stage
 
-QUEUE = 100  # asyncio.Queue(maxsize=100); the trio and anyio peers get the same room per channel
+QUEUE = 100  # asyncio.Queue(maxsize=100); every peer (and Go's, in benchmarks/go_peers.py) gets this room per channel
 BATCH = 256
 
 
@@ -121,9 +123,9 @@ async def anyio_streams(n: int) -> list[int]:
 
 
 async def ours(n: int, batch: int | None = None) -> list[int]:
-    """``support.collect`` over the same three transforms, one worker each."""
+    """``support.collect`` over the same three transforms, one worker each, channels of ``QUEUE`` messages."""
     chain = stage(add_one).then(stage(double)).then(stage(minus_three))
-    return await collect(range(n), chain, batch=batch)
+    return await collect(range(n), chain, buffer=QUEUE, batch=batch)
 
 
 RUNNERS: dict[str, Callable[[int], list[int]]] = {
@@ -146,10 +148,8 @@ def measure_pipelines(n: int = 20_000, repeat: int = 3) -> dict[str, float]:
     where an event loop already runs (as in a Jupyter kernel). Taught in the
     chapter ``pipelines``.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}")
-    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
-        raise ValueError(f"repeat must be a positive int, got {repeat!r}")
+    check_int(n, "n", minimum=1)
+    check_int(repeat, "repeat", minimum=1)
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(_measure, n, repeat).result()
 

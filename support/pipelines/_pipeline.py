@@ -1,4 +1,12 @@
-"""A chain of stages fed from a source: wiring, ordering, batching and what errors look like.
+"""The runner: a chain of stages fed from a source, wired in one nursery, and what errors look like.
+
+Mental model: :func:`open_pipeline` and :func:`collect` are one private
+runner (:func:`_running`) with two ends. The runner checks every argument,
+starts a feeder task, each stage's workers and, when order must be restored
+or batches undone, a reorder step; it turns the nursery's nested exception
+groups into one flat group (or the first error alone). ``open_pipeline``
+hands the reader the last channel; ``collect`` drains it into a list with the
+same fast loop the stages use (:func:`support.pipelines._engine.pump`).
 
 Taught in the chapter ``pipelines``.
 """
@@ -6,39 +14,26 @@ Taught in the chapter ``pipelines``.
 from __future__ import annotations
 
 import itertools
+from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import trio
 
-from support.pipelines._stage import CHECKPOINT_EVERY, Stage, check_checkpoint_every, start_stage
+from support._validate import check_bool, check_choice, check_int, check_optional_int
+from support.pipelines._chain import Pipeline, Stage
+from support.pipelines._engine import CHECKPOINT_EVERY, pump, start_stage
+
+__all__ = ["BUFFER", "ErrorMode", "collect", "open_pipeline"]
 
 In = TypeVar("In")
 Out = TypeVar("Out")
-New = TypeVar("New")
 ErrorMode = Literal["group", "first"]
 
 #: Default room in each channel between stages, in channel messages (items, or batches in batched mode).
 BUFFER = 256
-
-
-@dataclass(frozen=True)
-class Pipeline(Generic[In, Out]):
-    """Stages in order, typed end to end: a ``Pipeline[str, int]`` takes ``str`` items and yields ``int``.
-
-    Build one with :meth:`Stage.then`; run it with :func:`open_pipeline` or
-    :func:`collect`. Taught in the chapter ``pipelines``.
-    """
-
-    stages: tuple[Stage[Any, Any], ...]
-
-    def then(self, nxt: Stage[Out, New]) -> Pipeline[In, New]:
-        """The same stages followed by ``nxt``."""
-        if not isinstance(nxt, Stage):
-            raise TypeError(f"then() needs a Stage (build one with stage()), got {type(nxt).__name__}")
-        return Pipeline((*self.stages, nxt))
 
 
 @dataclass(frozen=True)
@@ -51,20 +46,9 @@ class _Options:
 
 
 def _options(ordered: object, errors: object, buffer: object, every: object, batch: object) -> _Options:
-    if not isinstance(ordered, bool):
-        raise TypeError(f"ordered must be a bool, got {type(ordered).__name__} {ordered!r}")
-    if errors not in ("group", "first"):
-        raise ValueError(f"errors must be 'group' or 'first', got {errors!r}")
-    if isinstance(buffer, bool) or not isinstance(buffer, int):
-        raise TypeError(f"buffer must be an int, got {type(buffer).__name__} {buffer!r}")
-    if buffer < 0:
-        raise ValueError(f"buffer must be 0 or more, got {buffer}")
-    if batch is not None:
-        if isinstance(batch, bool) or not isinstance(batch, int):
-            raise TypeError(f"batch must be an int or None, got {type(batch).__name__} {batch!r}")
-        if batch < 1:
-            raise ValueError(f"batch must be at least 1, got {batch}")
-    return _Options(ordered, errors, buffer, check_checkpoint_every(every), batch)
+    return _Options(check_bool(ordered, "ordered"), check_choice(errors, "errors", ("group", "first")),
+                    check_int(buffer, "buffer", minimum=0), check_int(every, "checkpoint_every", minimum=1),
+                    check_optional_int(batch, "batch", minimum=1))
 
 
 def _stages(source: object, chain: object) -> tuple[Stage[Any, Any], ...]:
@@ -115,36 +99,57 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+class _Windowed:
+    """The first channel's send side in ordered mode: each unit takes a window slot before it goes in.
+
+    The slot is released by the reorder buffer at the end, in another task
+    (so the window is a :class:`trio.Semaphore`). A slot already taken is
+    kept when the channel itself is full, so waiting for room does not take
+    a second one.
+    """
+
+    def __init__(self, send: trio.MemorySendChannel[Any], window: trio.Semaphore) -> None:
+        self._send, self._window, self._held = send, window, False
+
+    def send_nowait(self, unit: Any) -> None:  # unit: (seq, item or batch)
+        if not self._held:
+            self._window.acquire_nowait()
+            self._held = True
+        self._send.send_nowait(unit)
+        self._held = False
+
+    async def send(self, unit: Any) -> None:
+        if not self._held:
+            await self._window.acquire()
+            self._held = True
+        await self._send.send(unit)
+        self._held = False
+
+
 async def _feed(source: Iterable[Any], send: trio.MemorySendChannel[Any], opts: _Options,
                 window: trio.Semaphore | None) -> None:
     """Put the source on the first channel, tagged with ``seq`` when order must be restored later."""
     with send:  # sync close: aclose() would checkpoint and could swap an error in flight for Cancelled
         units: Iterable[Any] = source if opts.batch is None else _chunks(source, opts.batch)
-        send_nowait, done = send.send_nowait, 0
-        for seq, item in enumerate(units):
-            unit = item
-            if window is not None:
-                unit = (seq, item)
-                try:
-                    window.acquire_nowait()
-                except trio.WouldBlock:
-                    await window.acquire()
-                    done = 0
-            try:
-                send_nowait(unit)
-            except trio.WouldBlock:
-                await send.send(unit)
-                done = 0
-            done += 1
-            if done >= opts.every:
-                done = 0
-                await trio.lowlevel.checkpoint()
+        sink: trio.MemorySendChannel[Any] | _Windowed = send
+        if window is not None:
+            units, sink = enumerate(units), _Windowed(send, window)
+        # pump() reads the iterator's StopIteration as the end. Against a plain ``for`` loop here, this
+        # measured 0-6 % slower end to end on the fast path (paired A/B rounds, 50k-100k items, a loaded
+        # 2-core machine: within its noise), so the loop stays written once.
+        take = iter(units).__next__
+        await pump(take, _never, None, sink.send_nowait, sink.send, every=opts.every)
+
+
+async def _never(*_: object) -> Any:
+    raise AssertionError("unreachable: this end of pump() never blocks")
 
 
 async def _feed_async(source: AsyncIterable[Any], send: trio.MemorySendChannel[Any], opts: _Options,
                       window: trio.Semaphore | None) -> None:
     """:func:`_feed` for an async source, which checkpoints on its own."""
-    with send:  # sync close: aclose() would checkpoint and could swap an error in flight for Cancelled
+    with send:  # sync close, as in _feed
+        sink = send if window is None else _Windowed(send, window)
         seq, chunk = 0, []
         async for item in source:
             if opts.batch is not None:
@@ -152,23 +157,20 @@ async def _feed_async(source: AsyncIterable[Any], send: trio.MemorySendChannel[A
                 if len(chunk) < opts.batch:
                     continue
                 item, chunk = chunk, []
-            await _put(send, window, seq, item)
+            await sink.send(item if window is None else (seq, item))
             seq += 1
         if chunk:
-            await _put(send, window, seq, chunk)
+            await sink.send(chunk if window is None else (seq, chunk))
 
 
-async def _put(send: trio.MemorySendChannel[Any], window: trio.Semaphore | None, seq: int, unit: Any) -> None:
-    if window is not None:
-        await window.acquire()
-        unit = (seq, unit)
-    await send.send(unit)
+def _as_is(batch: list[Any]) -> list[Any]:
+    return batch
 
 
 def _unpacker(tagged: bool, batched: bool, window: trio.Semaphore | None) -> Callable[[Any], list[Any]] | None:
     """Turn what arrives at the end into items in order; ``None`` when it is already single items."""
     if not tagged:
-        return (lambda batch: batch) if batched else None
+        return _as_is if batched else None
     assert window is not None
     pending: dict[int, Any] = {}
     nxt = 0
@@ -190,14 +192,36 @@ def _unpacker(tagged: bool, batched: bool, window: trio.Semaphore | None) -> Cal
     return ready
 
 
+class _Unpacked:
+    """The last channel's receive side as single items in source order, for :func:`open_pipeline`'s reader."""
+
+    def __init__(self, receive: trio.MemoryReceiveChannel[Any], unpack: Callable[[Any], list[Any]]) -> None:
+        self._receive, self._unpack = receive, unpack
+        self._items: deque[Any] = deque()
+
+    def receive_nowait(self) -> Any:  # an item of the source's type
+        while not self._items:
+            self._items.extend(self._unpack(self._receive.receive_nowait()))
+        return self._items.popleft()
+
+    async def receive(self) -> Any:
+        while not self._items:
+            self._items.extend(self._unpack(await self._receive.receive()))
+        return self._items.popleft()
+
+
 @dataclass
-class _Wired:
+class _Run:
+    """A running chain: its nursery, its options, and the end its results come out of."""
+
+    nursery: trio.Nursery
+    opts: _Options
     last: trio.MemoryReceiveChannel[Any]
     unpack: Callable[[Any], list[Any]] | None
 
 
 def _wire(nursery: trio.Nursery, source: Iterable[Any] | AsyncIterable[Any], stages: tuple[Stage[Any, Any], ...],
-          opts: _Options, failures: _Failures) -> _Wired:
+          opts: _Options, failures: _Failures) -> _Run:
     tagged = opts.ordered and any(s.workers > 1 for s in stages)
     window = None
     if tagged:
@@ -212,26 +236,39 @@ def _wire(nursery: trio.Nursery, source: Iterable[Any] | AsyncIterable[Any], sta
         start_stage(nursery, st, receive, nxt_send, every=opts.every, tagged=tagged,
                     batched=opts.batch is not None, on_error=failures.record)
         receive = nxt_receive
-    return _Wired(receive, _unpacker(tagged, opts.batch is not None, window))
+    return _Run(nursery, opts, receive, _unpacker(tagged, opts.batch is not None, window))
 
 
-async def _tail(wired: _Wired, send: trio.MemorySendChannel[Any], every: int) -> None:
+@asynccontextmanager
+async def _running(source: Iterable[Any] | AsyncIterable[Any], chain: object, ordered: object, errors: object,
+                   buffer: object, every: object, batch: object) -> AsyncIterator[_Run]:
+    """What :func:`open_pipeline` and :func:`collect` share: checks, wiring, and the errors they raise.
+
+    Everything is checked before a task starts. Leaving the block waits for
+    the chain (or cancels it, if the block raised); the nursery's nested
+    groups become one flat ``ExceptionGroup`` or, with ``errors="first"``, the
+    first transform error alone. Cancellation and ``KeyboardInterrupt`` pass
+    through unchanged.
+    """
+    opts = _options(ordered, errors, buffer, every, batch)
+    stages = _stages(source, chain)
+    failures = _Failures()
+    try:
+        async with trio.open_nursery() as nursery:
+            yield _wire(nursery, source, stages, opts, failures)
+    except BaseExceptionGroup as eg:
+        replacement = _summary(eg, failures, opts.errors)
+        if replacement is None:
+            raise
+        raise replacement from None
+
+
+async def _tail(run: _Run, send: trio.MemorySendChannel[Any]) -> None:
     """Restore order and unbatch, then hand single items to the reader's channel."""
-    unpack = wired.unpack
-    assert unpack is not None
+    assert run.unpack is not None
+    items = _Unpacked(run.last, run.unpack)
     with send:  # sync close: aclose() would checkpoint and could swap an error in flight for Cancelled
-        done = 0
-        async for unit in wired.last:
-            for item in unpack(unit):
-                try:
-                    send.send_nowait(item)
-                except trio.WouldBlock:
-                    await send.send(item)
-                    done = 0
-                done += 1
-                if done >= every:
-                    done = 0
-                    await trio.lowlevel.checkpoint()
+        await pump(items.receive_nowait, items.receive, None, send.send_nowait, send.send, every=run.opts.every)
 
 
 @asynccontextmanager
@@ -261,26 +298,16 @@ async def open_pipeline(source: Iterable[In] | AsyncIterable[In], chain: Stage[I
     Bad arguments raise ``TypeError`` or ``ValueError`` naming the problem.
     Taught in the chapter ``pipelines``.
     """
-    opts = _options(ordered, errors, buffer, checkpoint_every, batch)
-    stages = _stages(source, chain)
-    failures = _Failures()
-    try:
-        async with trio.open_nursery() as nursery:
-            wired = _wire(nursery, source, stages, opts, failures)
-            out = wired.last
-            if wired.unpack is not None:
-                send, out = trio.open_memory_channel[Any](opts.buffer)
-                nursery.start_soon(_tail, wired, send, opts.every, name="tail")
-            try:
-                yield out
-            finally:
-                nursery.cancel_scope.cancel()  # before closing, so no stage sees BrokenResourceError
-                out.close()
-    except BaseExceptionGroup as eg:
-        replacement = _summary(eg, failures, opts.errors)
-        if replacement is None:
-            raise
-        raise replacement from None
+    async with _running(source, chain, ordered, errors, buffer, checkpoint_every, batch) as run:
+        out = run.last
+        if run.unpack is not None:
+            send, out = trio.open_memory_channel[Any](run.opts.buffer)
+            run.nursery.start_soon(_tail, run, send, name="tail")
+        try:
+            yield out
+        finally:
+            run.nursery.cancel_scope.cancel()  # before closing, so no stage sees BrokenResourceError
+            out.close()
 
 
 async def collect(source: Iterable[In] | AsyncIterable[In], chain: Stage[In, Out] | Pipeline[In, Out], *,
@@ -293,38 +320,10 @@ async def collect(source: Iterable[In] | AsyncIterable[In], chain: Stage[In, Out
 
     Taught in the chapter ``pipelines``.
     """
-    opts = _options(ordered, errors, buffer, checkpoint_every, batch)
-    stages = _stages(source, chain)
-    failures = _Failures()
     results: list[Out] = []
-    append, extend = results.append, results.extend
-    try:
-        async with trio.open_nursery() as nursery:
-            wired = _wire(nursery, source, stages, opts, failures)
-            receive, unpack = wired.last, wired.unpack
-            receive_nowait, done = receive.receive_nowait, 0
-            while True:
-                try:
-                    unit = receive_nowait()
-                except trio.WouldBlock:
-                    try:
-                        unit = await receive.receive()
-                    except trio.EndOfChannel:
-                        break
-                    done = 0
-                except trio.EndOfChannel:
-                    break
-                if unpack is None:
-                    append(unit)
-                else:
-                    extend(unpack(unit))
-                done += 1
-                if done >= opts.every:
-                    done = 0
-                    await trio.lowlevel.checkpoint()
-    except BaseExceptionGroup as eg:
-        replacement = _summary(eg, failures, opts.errors)
-        if replacement is None:
-            raise
-        raise replacement from None
+    async with _running(source, chain, ordered, errors, buffer, checkpoint_every, batch) as run:
+        last, unpack = run.last, run.unpack
+        keep = results.append if unpack is None else results.extend
+        apply = None if unpack is None or unpack is _as_is else unpack
+        await pump(last.receive_nowait, last.receive, apply, keep, _never, every=run.opts.every)
     return results

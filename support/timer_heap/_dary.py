@@ -19,16 +19,14 @@ unique ``int`` keys. Taught in the chapter ``timer_heap``.
 
 from __future__ import annotations
 
+from support._validate import check_int
+
 __all__ = ["check_arity", "heap_pop", "heap_push", "heap_replace", "heapify", "is_heap"]
 
 
 def check_arity(arity: object) -> int:
-    """Return ``arity`` if it is a usable branching factor (an ``int`` >= 2), else raise naming the problem."""
-    if isinstance(arity, bool) or not isinstance(arity, int):
-        raise TypeError(f"arity must be an int such as 2, 4 or 8, got {type(arity).__name__} {arity!r}")
-    if arity < 2:
-        raise ValueError(f"arity must be at least 2, got {arity}")
-    return arity
+    """Return ``arity`` if it is a usable branching factor (an ``int`` >= 2, such as 2, 4 or 8), else raise."""
+    return check_int(arity, "arity", minimum=2)
 
 
 def _sift_up(heap: list[int], start: int, pos: int, arity: int) -> None:

@@ -47,6 +47,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Final
 
+from support._validate import check_int
 from support.timer_heap._dary import check_arity, heap_pop, heap_push, heap_replace, heapify
 
 __all__ = ["MAX_WHEN_NS", "HeapNode", "Timer", "TimerHeap", "TimerHeapStatistics", "TimerRuntime", "TimerState"]
@@ -369,8 +370,7 @@ class TimerRuntime:
     """
 
     def __init__(self, procs: int = 1, arity: int = 4) -> None:
-        if isinstance(procs, bool) or not isinstance(procs, int) or procs < 1:
-            raise ValueError(f"procs must be a positive int, got {procs!r}")
+        check_int(procs, "procs", minimum=1)
         self._now = 0
         self._seq = 0
         self._wake: Callable[[], object] | None = None  # called whenever a deadline is set (a driver's wake-up)

@@ -11,9 +11,9 @@ Mental model: trio keeps one ``heapq`` of ``(deadline, id(scope), scope)``
 tuples for the whole run. Setting or leaving a deadline never removes an entry;
 it pushes a fresh one (or none) and lowers an ``active`` count, so old entries
 go stale. Stale entries are skipped when they reach the top, and the whole heap
-is pruned when ``len(heap) > 2 * active + 1000`` (trio 0.35,
-``trio/_core/_run.py``, class ``Deadlines``). This reads those two numbers; it
-relies on trio's private ``GLOBAL_RUN_CONTEXT``, which is why trio is pinned.
+is pruned when ``len(heap) > 2 * active + 1000`` (trio 0.35, class
+``Deadlines`` of its run loop). This reads those two numbers through
+:mod:`support._trio_internals`; they are private, which is why trio is pinned.
 Taught in the chapter ``timer_heap``.
 """
 
@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from typing import Final
 
 import trio
-from trio._core import _run as _trio_run
 
+from support._trio_internals import DEADLINE_HEAP_MIN_PRUNE, deadline_heap_sizes
 from support.timer_heap._timers import TimerRuntime
 
 __all__ = ["DEADLINE_PRUNE_MIN", "DeadlineHeapStatistics", "open_timer_runtime", "trio_deadline_statistics"]
 
-DEADLINE_PRUNE_MIN: Final[int] = _trio_run.DEADLINE_HEAP_MIN_PRUNE_THRESHOLD
+DEADLINE_PRUNE_MIN: Final[int] = DEADLINE_HEAP_MIN_PRUNE
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,10 @@ class DeadlineHeapStatistics:
 def trio_deadline_statistics() -> DeadlineHeapStatistics:
     """The current trio run's deadline heap; call it from inside ``trio.run`` (or :func:`support.run`)."""
     try:
-        runner = _trio_run.GLOBAL_RUN_CONTEXT.runner
-    except AttributeError:
+        entries, active = deadline_heap_sizes()
+    except RuntimeError:
         raise RuntimeError("trio_deadline_statistics() must be called from inside a trio run") from None
-    deadlines = runner.deadlines
-    return DeadlineHeapStatistics(len(deadlines._heap), deadlines._active)
+    return DeadlineHeapStatistics(entries, active)
 
 
 @asynccontextmanager
