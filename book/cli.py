@@ -11,7 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from book.clean import clean
-from book.project import BUILD, CHAPTERS, ROOT, BookError, kernel_env, run_tool, select, step, toc_stems
+from book.project import BUILD, ROOT, BookError, kernel_env, run_tool, select, step, toc_stems
 
 LINT_PATHS = ["book", "support", "tests", "benchmarks"]
 
@@ -119,11 +119,14 @@ def _refresh(args: argparse.Namespace) -> None:
 
 
 def _lab(args: argparse.Namespace) -> None:
-    cmd = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={CHAPTERS}"]
+    from book.lab import lab_arguments
+
+    cmd = [sys.executable, "-m", "jupyterlab", *lab_arguments()]
     if os.geteuid() == 0:
         cmd.append("--allow-root")  # containers and CI machines often run as root; JupyterLab refuses it otherwise
     cmd += args.lab_args
-    print(f"book: JupyterLab on {CHAPTERS}, kernel from {sys.prefix}, bound to 127.0.0.1 (Ctrl-C stops it)")
+    print(f"book: JupyterLab on {ROOT} (the chapters are in chapters/), kernel from {sys.prefix}, "
+          "bound to 127.0.0.1 (Ctrl-C stops it)")
     os.execve(sys.executable, cmd, kernel_env())
 
 
