@@ -10,3 +10,16 @@ document.addEventListener("DOMContentLoaded", () => {
     pair.append(go, trio);
   }
 });
+
+// Every chapter page offers the archive that runs it (book/archive.py writes it beside the site).
+document.addEventListener("DOMContentLoaded", () => {
+  const article = document.querySelector("article.bd-article");
+  if (!article || !article.querySelector("div.cell")) return;  // notebooks only
+  const root = document.documentElement.dataset.content_root || "../";
+  const note = document.createElement("p");
+  note.className = "run-locally";
+  note.innerHTML = `<a href="${root}go-trio-book.zip" download>Run this chapter locally</a>: ` +
+    "unzip it, then <code>python3 -m book lab</code> in the folder it makes.";
+  const title = article.querySelector("h1");
+  (title || article.firstElementChild).after(note);
+});

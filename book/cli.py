@@ -137,13 +137,18 @@ def refresh(stems: list[str], remeasure: bool = False) -> None:
 
 
 def lab(extra: list[str]) -> None:
-    """JupyterLab on ``chapters/`` with this project's kernel, bound to 127.0.0.1; ``extra`` goes to JupyterLab."""
-    from book.project import CHAPTERS, kernel_env
+    """JupyterLab on the project with this project's kernel, bound to 127.0.0.1; ``extra`` goes to JupyterLab.
 
-    cmd = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={CHAPTERS}"]
+    Saves go through :func:`book.lab.pre_save_hook`, so an autosave leaves a chapter's bytes unchanged.
+    """
+    from book.lab import lab_arguments
+    from book.project import ROOT, kernel_env
+
+    cmd = [sys.executable, "-m", "jupyterlab", *lab_arguments()]
     if os.geteuid() == 0:
         cmd.append("--allow-root")  # containers and CI machines often run as root; JupyterLab refuses it otherwise
-    print(f"book: JupyterLab on {CHAPTERS}, kernel from {sys.prefix}, bound to 127.0.0.1 (Ctrl-C stops it)")
+    print(f"book: JupyterLab on {ROOT} (the chapters are in chapters/), kernel from {sys.prefix}, "
+          "bound to 127.0.0.1 (Ctrl-C stops it)")
     os.execve(sys.executable, [*cmd, *extra], kernel_env())
 
 
