@@ -32,12 +32,17 @@ def build(all_pages: bool = False) -> None:
             if failed:
                 raise BookError(f"nbval failed for {', '.join(failed)}; the book is not built from unverified "
                                 f"outputs (fix the code, or `python3 -m book refresh {' '.join(failed)}`)")
+    from book.archive import NAME as ARCHIVE, write_archive
+    from book.status import write_status_page
+
+    write_status_page()
     with step("jupyter-book build (-W -n --keep-going)"):
         cmd = ["-c", "import book._fastimport; from jupyter_book.cli.main import main; main()", "build", str(ROOT),
                "--warningiserror", "--nitpick", "--keep-going", "--quiet", *(["--all"] if all_pages else [])]
         if run_tool(cmd, quiet=True).returncode != 0:
             raise BookError("jupyter-book build failed: see the warnings above")
-    print(f"book: the book is at {BUILD / 'html' / 'index.html'}")
+    archive = write_archive(BUILD / "html" / f"{ARCHIVE}.zip")
+    print(f"book: the book is at {BUILD / 'html' / 'index.html'}, the run-locally archive at {archive}")
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,13 @@ def _strict_build() -> list[str]:
     return []
 
 
+def _site() -> list[str]:
+    from book.project import BUILD
+    from book.site import check_site
+
+    return check_site(BUILD / "html")
+
+
 CHECKS = (
     Check("ruff", _tool("-m", "ruff", "check", *LINT_PATHS)),
     Check("mypy (strict, the files pyproject.toml names)", _tool("-m", "mypy")),
@@ -94,6 +106,8 @@ CHECKS = (
     Check("strict nbval on every chapter, pytest tests beside it", _nbval_and_pytest),
     Check("notebook hygiene (and line widths)", _hygiene),
     Check("strict build", _strict_build, needs="strict nbval on every chapter, pytest tests beside it"),
+    Check("the built site: links, anchors, images and their alt texts, no leaked roles, no cut-off lines", _site,
+          needs="strict build"),
 )
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import nbformat
 
-from book.layout import layout
+from book.layout import PAGES, layout
 from book.project import ROOT, TOC, BookError, toc_files
 
 __all__ = ["add_exports", "add_to_toc", "new", "notebook_from_template", "render"]
@@ -78,7 +78,8 @@ def notebook_from_template(stem: str, title: str) -> Any:  # an nbformat Noteboo
 def add_to_toc(toc_text: str, stem: str) -> str:
     """``_toc.yml`` with ``- file: chapters/<stem>`` after the last chapter (move it to its place in the notes)."""
     lines = toc_text.rstrip("\n").split("\n")
-    last = max((i for i, line in enumerate(lines) if re.match(r"\s*- file: chapters/", line)), default=None)
+    last = max((i for i, line in enumerate(lines) if re.match(r"\s*- file: chapters/", line)
+                and line.split("chapters/", 1)[1].strip() not in PAGES), default=None)
     if last is None:
         raise BookError("_toc.yml has no `- file: chapters/…` entry to add the chapter after")
     indent = lines[last][: len(lines[last]) - len(lines[last].lstrip())]

@@ -64,12 +64,17 @@ def nbval_job(stem: str) -> tuple[Job, str]:
     return Job(_PREFIX + stem, tuple(nbval_command(notebook(stem))), nbval_env()), digest(stem)
 
 
-def record(stem: str, ok: bool, before: str) -> None:
-    """Stamp a chapter that passed; unstamp one that failed (outputs that failed once are not verified)."""
+def record(stem: str, ok: bool, before: str, seconds: float | None = None) -> None:
+    """Stamp a chapter that passed (with its nbval time, for the status page); unstamp one that failed.
+
+    Outputs that failed once are not verified, even if nothing has changed since.
+    """
     stamp = STAMPS / stem
     if ok:
         STAMPS.mkdir(parents=True, exist_ok=True)
         stamp.write_text(before)
+        if seconds is not None:
+            (STAMPS / f"{stem}.seconds").write_text(f"{seconds:.1f}")
     else:
         stamp.unlink(missing_ok=True)
 
@@ -96,7 +101,7 @@ def verify_all(stems: list[str], others: Iterable[Job] = ()) -> Iterator[tuple[D
     for done in run_jobs([job for job, _ in chapters.values()] + list(others)):
         if done.job.name in digests:
             stem, before = digests[done.job.name]
-            record(stem, done.ok, before)
+            record(stem, done.ok, before, done.seconds)
         yield done, report(done)
 
 
