@@ -1,0 +1,25 @@
+// What Stop and Reset report for an AfterFunc timer.
+package main
+
+import (
+	"fmt"
+	"time"
+)
+
+func main() {
+	fired := make(chan struct{})
+	t := time.AfterFunc(time.Hour, func() {
+		fired <- struct{}{}
+	})
+	fmt.Println("Stop, pending: ", t.Stop())
+	fmt.Println("Stop, stopped: ", t.Stop())
+	// a stopped timer is Reset: it is scheduled again
+	fmt.Println("Reset, stopped:", t.Reset(time.Millisecond))
+	<-fired
+	fmt.Println("fired")
+	fmt.Println("Stop, fired:   ", t.Stop())
+	fmt.Println("Reset, fired:  ", t.Reset(time.Hour))
+	fmt.Println("Reset, pending:", t.Reset(time.Millisecond))
+	<-fired
+	fmt.Println("fired")
+}
