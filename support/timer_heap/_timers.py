@@ -82,7 +82,7 @@ def _ns(value: object, what: str) -> int:
     is Go's largest ``Duration``); floats are rounded to the nearest nanosecond.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{what} must be a number of seconds (int or float), got {type(value).__name__} {value!r}")
+        raise TypeError(f"{what} must be a number of seconds (int, float or Fraction), got {type(value).__name__} {value!r}")
     if isinstance(value, numbers.Rational):  # int or Fraction: exact
         ns = int(value) * 1_000_000_000 if isinstance(value, numbers.Integral) else round(Fraction(value) * 10**9)
         return max(-MAX_WHEN_NS, min(MAX_WHEN_NS, ns))
@@ -161,6 +161,10 @@ class TimerHeapStatistics:
     live: int
     deleted: int
     modified: int
+
+    def __str__(self) -> str:
+        return (f"{self.name} (arity {self.arity}): {self.entries} entries, {self.live} live, "
+                f"{self.deleted} deleted, {self.modified} modified")
 
 
 class TimerHeap:

@@ -14,14 +14,14 @@ func main() {
 	for len(t.C) == 0 { // until it has fired
 		time.Sleep(time.Millisecond)
 	}
-	fmt.Println("cap(C):           ", cap(t.C))
-	fmt.Println("Stop, due, unread:", t.Stop())
-	fmt.Println("Reset(time.Hour): ", t.Reset(time.Hour))
+	fmt.Println("cap(C):       ", cap(t.C))
+	fmt.Println("Stop, due:    ", t.Stop())
+	fmt.Println("Reset(1h):    ", t.Reset(time.Hour))
 	select {
 	case <-t.C:
 		fmt.Println("receive: a stale value")
 	default:
 		fmt.Println("receive: nothing yet")
 	}
-	fmt.Println("Stop, pending:   ", t.Stop())
+	fmt.Println("Stop, pending:", t.Stop())
 }

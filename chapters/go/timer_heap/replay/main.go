@@ -31,6 +31,9 @@ func replay(line string) (string, error) {
 	var fired []firing
 	timers := map[int]*time.Timer{}
 	var results []string
+	record := func(op string, ok bool) {
+		results = append(results, fmt.Sprintf("%s=%v", op, ok))
+	}
 	start := time.Now()
 	for _, op := range strings.Fields(line) {
 		id, ms, _ := strings.Cut(op[1:], ":")
@@ -54,9 +57,9 @@ func replay(line string) (string, error) {
 				mu.Unlock()
 			})
 		case 's':
-			results = append(results, fmt.Sprintf("%s=%v", op, timers[n].Stop()))
+			record(op, timers[n].Stop())
 		case 'r':
-			results = append(results, fmt.Sprintf("%s=%v", op, timers[n].Reset(d)))
+			record(op, timers[n].Reset(d))
 		case 'w':
 			time.Sleep(time.Duration(n) * time.Millisecond)
 		default:
@@ -74,7 +77,8 @@ func replay(line string) (string, error) {
 	})
 	var fires []string
 	for _, f := range fired {
-		fires = append(fires, fmt.Sprintf("%d@%d", f.timer, f.at.Milliseconds()))
+		at := f.at.Milliseconds()
+		fires = append(fires, fmt.Sprintf("%d@%d", f.timer, at))
 	}
 	return strings.Join(results, " ") + " | " + strings.Join(fires, " "), nil
 }
