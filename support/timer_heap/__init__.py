@@ -31,11 +31,11 @@ from support.timer_heap._trio import (
 
 __all__ = [
     "DEADLINE_PRUNE_MIN",
+    "MAX_WHEN_NS",
+    "STATE_COLOURS",
     "DeadlineHeapStatistics",
     "HeapNode",
     "HeapqTimers",
-    "MAX_WHEN_NS",
-    "STATE_COLOURS",
     "Timer",
     "TimerHeap",
     "TimerHeapMeasurement",

@@ -225,9 +225,9 @@ def stress_41699(timers: int, rounds: int, arity: int | None) -> tuple[float, in
         timers_ = [p.schedule_after(5.0, _noop) for _ in range(timers)]
         peak = len(p)
         for _ in range(rounds):
-            for t in timers_:
-                p.reset(t, 5.0)
-                p.reset(t, 10.0)
+            for timer in timers_:
+                p.reset(timer, 5.0)
+                p.reset(timer, 10.0)
             peak = max(peak, len(p))
             rt.advance(0.02)
         fired = len(rt.advance(11.0))

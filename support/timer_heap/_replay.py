@@ -59,9 +59,10 @@ def replay_afterfunc(line: str) -> str:
         if kind != "a" and n not in timers:
             raise ValueError(f"bad op {op!r}: timer {n} was never made")
         if kind == "a":
-            timers[n] = heap.schedule_after(
-                Fraction(ms, 1000), lambda n=n: fired.append((rt._now // 1_000_000, n))
-            )
+            def fire(n: int = n) -> None:
+                fired.append((rt._now // 1_000_000, n))
+
+            timers[n] = heap.schedule_after(Fraction(ms, 1000), fire)
         elif kind == "s":
             results.append(f"{op}={str(heap.stop(timers[n])).lower()}")
         else:

@@ -48,13 +48,14 @@ import numbers
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Final
+from typing import Final, TypeAlias
 
 from support.timer_heap._dary import check_arity, heap_pop, heap_push, heap_replace, heapify
 
 __all__ = ["MAX_WHEN_NS", "HeapNode", "Timer", "TimerHeap", "TimerHeapStatistics", "TimerRuntime", "TimerState"]
 
 MAX_WHEN_NS: Final = (1 << 63) - 1  # Go's maxWhen
+Seconds: TypeAlias = float | Fraction  # ints too; Fractions convert exactly
 _SEQ_BITS: Final = 40
 _SEQ_MASK: Final = (1 << _SEQ_BITS) - 1
 _NEVER: Final = MAX_WHEN_NS << _SEQ_BITS
@@ -82,7 +83,9 @@ def _ns(value: object, what: str) -> int:
     is Go's largest ``Duration``); floats are rounded to the nearest nanosecond.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{what} must be a number of seconds (int, float or Fraction), got {type(value).__name__} {value!r}")
+        raise TypeError(
+            f"{what} must be a number of seconds (int, float or Fraction), got {type(value).__name__} {value!r}"
+        )
     if isinstance(value, numbers.Rational):  # int or Fraction: exact
         ns = int(value) * 1_000_000_000 if isinstance(value, numbers.Integral) else round(Fraction(value) * 10**9)
         return max(-MAX_WHEN_NS, min(MAX_WHEN_NS, ns))
@@ -181,12 +184,14 @@ class TimerHeap:
 
     # -- Go's time.AfterFunc / NewTicker / Stop / Reset ---------------------------------------------------
     def schedule_after(
-        self, delay: float, callback: Callable[[], object], *, period: float = 0, name: str = ""
+        self, delay: Seconds, callback: Callable[[], object], *, period: Seconds = 0, name: str = ""
     ) -> Timer:
         """Start a timer that fires ``delay`` seconds from now (Go's ``AfterFunc``; with ``period``, a ticker)."""
         return self._schedule(self.runtime._when(delay), callback, period, name)
 
-    def schedule_at(self, when: float, callback: Callable[[], object], *, period: float = 0, name: str = "") -> Timer:
+    def schedule_at(
+        self, when: Seconds, callback: Callable[[], object], *, period: Seconds = 0, name: str = ""
+    ) -> Timer:
         """Start a timer that fires at the absolute time ``when`` seconds (past times fire at the next check)."""
         return self._schedule(_ns(when, "when"), callback, period, name)
 
@@ -200,11 +205,11 @@ class TimerHeap:
         self._bound_stale()
         return True
 
-    def reset(self, timer: Timer, delay: float) -> bool:
+    def reset(self, timer: Timer, delay: Seconds) -> bool:
         """Make ``timer`` fire ``delay`` seconds from now; True if it was pending (Go's ``Reset``)."""
         return self._reset(timer, self.runtime._when(delay))
 
-    def reset_ticker(self, timer: Timer, period: float) -> None:
+    def reset_ticker(self, timer: Timer, period: Seconds) -> None:
         """Go's ``Ticker.Reset(d)``: the ticker's period becomes ``period`` and its next tick is one period away.
 
         A stopped ticker starts again. Refused for a one-shot timer and for a
@@ -219,7 +224,7 @@ class TimerHeap:
         timer.period_ns = period_ns
         self._reset(timer, min(self.runtime._sync() + period_ns, MAX_WHEN_NS))
 
-    def reset_at(self, timer: Timer, when: float) -> bool:
+    def reset_at(self, timer: Timer, when: Seconds) -> bool:
         """Make ``timer`` fire at ``when`` seconds; True if it was pending."""
         return self._reset(timer, _ns(when, "when"))
 
@@ -321,7 +326,7 @@ class TimerHeap:
         return f"<TimerHeap {self.name} arity={self.arity} entries={len(self._heap)} deleted={self._deleted}>"
 
     # -- internals ------------------------------------------------------------------------------------------
-    def _schedule(self, when_ns: int, callback: Callable[[], object], period: float, name: str) -> Timer:
+    def _schedule(self, when_ns: int, callback: Callable[[], object], period: Seconds, name: str) -> Timer:
         if not callable(callback):
             raise TypeError(f"callback must be callable, got {type(callback).__name__} {callback!r}")
         period_ns = _period_ns(period)
@@ -437,14 +442,14 @@ class TimerRuntime:
         when_ns = best >> _SEQ_BITS
         return math.inf if when_ns >= MAX_WHEN_NS else when_ns / 1e9
 
-    def advance(self, seconds: float) -> list[Timer]:
+    def advance(self, seconds: Seconds) -> list[Timer]:
         """Move the clock ``seconds`` forward and fire what is due; returns the timers fired, in order."""
         step = _ns(seconds, "seconds")
         if step < 0:
             raise ValueError(f"time cannot go backwards: advance({seconds!r})")
         return self._advance(self._now + step)
 
-    def advance_to(self, when: float) -> list[Timer]:
+    def advance_to(self, when: Seconds) -> list[Timer]:
         """Move the clock to ``when`` seconds (not before now) and fire what is due, in order."""
         when_ns = _ns(when, "when")
         if when_ns < self._now:
