@@ -289,28 +289,25 @@ def measure_timer_heap(n: int, repeat: int, *, phase_repeat: int = 1, hold_sizes
     pop: dict[int | None, list[float]] = {k: [] for k in KINDS}
     raw: dict[int | None, list[float]] = {k: [] for k in KINDS}
     phases: dict[int | None, dict[str, list[float]]] = {k: {p: [] for p in PHASES} for k in KINDS}
-    for r in range(repeat):
-        orders = []
-        for kind in KINDS[r % len(KINDS):] + KINDS[: r % len(KINDS)]:  # rotate the order each repeat
-            with _paused_gc():
+    hold: dict[str, list[float]] = {}
+    with _paused_gc():  # one collection before, none inside a timed loop
+        for r in range(repeat):
+            orders = []
+            for kind in KINDS[r % len(KINDS):] + KINDS[: r % len(KINDS)]:  # rotate the order each repeat
                 a, b, order = _entries(whens, kind)
-            orders.append(order)
-            push[kind].append(a)
-            pop[kind].append(b)
-            with _paused_gc():
+                orders.append(order)
+                push[kind].append(a)
+                pop[kind].append(b)
                 raw[kind].append(_raw_pop(raw_keys, kind))
-        if any(order != orders[0] for order in orders):
-            raise AssertionError("the heaps popped the timers in different orders")
-        for kind in KINDS if r < phase_repeat else ():
-            with _paused_gc():
+            if any(order != orders[0] for order in orders):
+                raise AssertionError("the heaps popped the timers in different orders")
+            for kind in KINDS if r < phase_repeat else ():
                 for phase, secs in _timer_phases(n, kind).items():
                     phases[kind][phase].append(secs)
+        for kind in KINDS if hold_sizes else ():
+            hold[LABELS[kind]] = [_hold_rate(size, kind) for size in hold_sizes]
     med, us = statistics.median, 1e6 / n
     per = {"schedule": n, "stop": n // 2, "reset": n - n // 2, "fire": n - n // 2}
-    hold: dict[str, list[float]] = {}
-    for kind in KINDS if hold_sizes else ():
-        with _paused_gc():
-            hold[LABELS[kind]] = [_hold_rate(size, kind) for size in hold_sizes]
     return TimerHeapMeasurement(
         n=n, repeat=repeat,
         push_us={LABELS[k]: med(push[k]) * us for k in KINDS},
