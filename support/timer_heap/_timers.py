@@ -21,6 +21,10 @@ A timer has exactly one entry, in one heap. Keys are ints,
 ``when_ns << 40 | seq``: time in integer nanoseconds as in Go, then a sequence
 number the runtime hands out each time a timer is scheduled, reset or re-armed.
 
+**Tickers.** A timer scheduled with ``period`` is a ticker;
+``reset_ticker(timer, period)`` is Go's ``Ticker.Reset(d)``: the period
+becomes ``d`` and the next tick is ``d`` from now.
+
 **Ties.** Timers due at the same nanosecond fire in the order they were last
 scheduled (``schedule_*``, ``reset*`` or a periodic re-arm), across all heaps.
 
