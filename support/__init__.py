@@ -77,13 +77,17 @@ if TYPE_CHECKING:
         HeapNode as HeapNode,
         Timer as Timer,
         TimerHeap as TimerHeap,
+        TimerHeapMeasurement as TimerHeapMeasurement,
         TimerHeapStatistics as TimerHeapStatistics,
         TimerRuntime as TimerRuntime,
         TimerState as TimerState,
         heap_pop as heap_pop,
         heap_push as heap_push,
+        measure_timer_heap as measure_timer_heap,
         open_timer_runtime as open_timer_runtime,
+        plot_measured as plot_measured,
         plot_timer_heaps as plot_timer_heaps,
+        replay_afterfunc as replay_afterfunc,
         trio_deadline_statistics as trio_deadline_statistics,
     )
     from support.trace import (

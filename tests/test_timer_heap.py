@@ -5,12 +5,14 @@ from __future__ import annotations
 import heapq
 import math
 import random
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from support.timer_heap import (
+    MAX_WHEN_NS,
     Timer,
     TimerRuntime,
     TimerState,
@@ -115,7 +117,7 @@ def test_huge_duration_never_fires(huge):
     assert rt.heaps[0].stop(t) is True
 
 
-def test_huge_period_ticker_is_rejected_and_big_ticker_saturates():
+def test_infinite_period_is_rejected_and_big_ticker_saturates():
     rt = TimerRuntime()
     with pytest.raises(ValueError, match="period"):
         rt.heaps[0].schedule_after(1, _noop, period=math.inf)
@@ -124,6 +126,115 @@ def test_huge_period_ticker_is_rejected_and_big_ticker_saturates():
     assert rt.advance_to(math.inf) == [t]  # the clock's last nanosecond: the second tick is due
     assert t.when == math.inf  # the third would overflow Go's clock, so it saturates at maxWhen
     assert rt.advance(1e9) == []
+
+
+MAX_DURATION = Fraction(2**63 - 1, 10**9)  # Go's time.Duration(1<<63 - 1), in seconds
+
+
+@pytest.mark.parametrize("period", [MAX_DURATION, (2**63 - 1) / 1e9])
+def test_go_largest_duration_is_a_valid_ticker_period(period):
+    # time.NewTicker(time.Duration(1<<63 - 1)) is accepted by Go; its first tick is at maxWhen: never.
+    rt = TimerRuntime()
+    t = rt.heaps[0].schedule_after(period, _noop, period=period)
+    assert t.when == math.inf and t.period_ns == MAX_WHEN_NS
+    assert rt.advance_to(1e12) == []
+
+
+def test_fractions_convert_exactly():
+    rt = TimerRuntime()
+    t = rt.heaps[0].schedule_after(MAX_DURATION, _noop, period=MAX_DURATION)
+    assert t.period_ns == MAX_WHEN_NS
+    u = rt.heaps[0].schedule_after(Fraction(1, 3), _noop)
+    assert u._key >> 40 == 333_333_333
+
+
+def test_ticker_reset_changes_period_as_tick_test_does():
+    # tick_test.go TestTicker: count/2 ticks of delta, Reset(2 * delta), count/2 more: 3 * delta * count/2.
+    rt = TimerRuntime()
+    p = rt.heaps[0]
+    count, delta = 10, Fraction(20, 1000)
+    ticks: list[float] = []
+    ticker = p.schedule_after(delta, lambda: ticks.append(rt.now), period=delta)
+    while len(ticks) < count // 2:
+        rt.advance_to(Fraction(round(rt.next_deadline() * 10**9), 10**9))
+    assert p.reset_ticker(ticker, 2 * delta) is None
+    while len(ticks) < count:
+        rt.advance_to(Fraction(round(rt.next_deadline() * 10**9), 10**9))
+    assert ticks[-1] == pytest.approx(float(3 * delta * (count // 2)))
+    assert p.stop(ticker) is True
+    assert rt.advance(float(2 * delta)) == []  # "Ticker did not shut down" must not happen
+    p.reset_ticker(ticker, 1)  # a stopped ticker starts again
+    assert rt.advance(1) == [ticker] and ticker.when == pytest.approx(rt.now + 1)
+
+
+def test_ticker_reset_refuses_non_positive_and_one_shot():
+    # TestTickerResetLtZeroDuration / TestNewTickerLtZeroDuration: Go panics; the model raises.
+    rt = TimerRuntime()
+    p = rt.heaps[0]
+    ticker = p.schedule_after(1, _noop, period=1)
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match="period"):
+            p.reset_ticker(ticker, bad)
+    with pytest.raises(ValueError, match="period"):
+        p.schedule_after(1, _noop, period=-1)
+    with pytest.raises(ValueError, match="one-shot"):
+        p.reset_ticker(p.schedule_after(1, _noop), 1)
+
+
+def test_teardown_tickers_leave_an_empty_heap():
+    # tick_test.go TestTeardown: three tickers, one tick each, then Stop.
+    rt = TimerRuntime()
+    p = rt.heaps[0]
+    for _ in range(3):
+        ticker = p.schedule_after(0.1, _noop, period=0.1)
+        assert rt.advance(0.1) == [ticker]
+        assert p.stop(ticker) is True
+    rt.advance(1)
+    assert len(p) == 0
+
+
+def test_after_func_chain_from_callbacks():
+    # sleep_test.go TestAfterFunc: f schedules AfterFunc(0, f) ten times, then signals.
+    rt = TimerRuntime()
+    p = rt.heaps[0]
+    left = [10]
+    done: list[float] = []
+
+    def f() -> None:
+        left[0] -= 1
+        if left[0] >= 0:
+            p.schedule_after(0, f)
+        else:
+            done.append(rt.now)
+
+    p.schedule_after(0, f)
+    assert len(rt.advance(0)) == 11 and done == [0.0]
+
+
+def test_after_stop_as_sleep_test_does():
+    # sleep_test.go TestAfterStop: stop a 50 ms timer and a 150 ms AfterFunc; by 200 ms neither fired.
+    rt = TimerRuntime()
+    p = rt.heaps[0]
+    fired: list[str] = []
+    p.schedule_after(0.1, lambda: fired.append("other"))
+    t0 = p.schedule_after(0.05, lambda: fired.append("t0"))
+    t1 = p.schedule_after(0.15, lambda: fired.append("t1"))
+    c2 = p.schedule_after(0.2, lambda: fired.append("c2"))
+    assert p.stop(t0) is True and p.stop(t1) is True
+    assert rt.advance(0.2)[-1] is c2
+    assert fired == ["other", "c2"]
+    assert p.stop(t1) is False  # "Stop returned true twice" must not happen
+
+
+def test_after_tick_sequential_afters_add_up():
+    # sleep_test.go TestAfterTick: ten After(delta) in a row take 10 * delta.
+    rt = TimerRuntime()
+    p = rt.heaps[0]
+    for _ in range(10):
+        t = p.schedule_after(Fraction(1, 10), _noop)
+        rt.advance_to(Fraction(round(rt.next_deadline() * 10**9), 10**9))
+        assert t.fired == 1
+    assert rt.now == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize("delay", [-1, -1e9, -math.inf, 0, -0.0])
@@ -396,7 +507,7 @@ class TimerHeapMachine(RuleBasedStateMachine):
 
 
 TestTimerHeapMachine = TimerHeapMachine.TestCase
-TestTimerHeapMachine.settings = settings(max_examples=150, stateful_step_count=40, deadline=None)
+TestTimerHeapMachine.settings = settings(max_examples=100, stateful_step_count=40, deadline=None)
 
 
 # -- driven by trio's clock ---------------------------------------------------------------------------------------
@@ -465,3 +576,21 @@ def test_trio_deadline_statistics_sees_stale_entries_and_needs_a_run():
     assert (inside.entries, inside.active) == (1, 1)
     assert after.active == 0 and after.stale == after.entries > 0
     assert after.prune_above == 1000
+
+
+# -- the measuring code (the chapter's Measured cell and the benchmark share it) ----------------------------
+def test_measure_timer_heap_small_run_gives_every_figure():
+    from support.timer_heap import measure_timer_heap, plot_measured, stress_41699
+
+    m = measure_timer_heap(200, 2, hold_sizes=[100, 300])
+    assert set(m.pop_us) == {"heapq", "arity2", "arity4", "arity8"}
+    assert all(v > 0 for v in (*m.push_us.values(), *m.pop_us.values(), m.pop_vs_heapq, m.pop_vs_binary))
+    assert set(m.phases_us["arity4"]) == {"schedule", "stop", "reset", "fire"}
+    assert [len(r) for r in m.hold_rates.values()] == [2, 2, 2, 2]
+    assert all(len(line) <= 80 for line in m.summary().splitlines())
+    assert len(plot_measured(m).axes) == 2
+    assert stress_41699(100, 2, 4)[1] == 100 and stress_41699(100, 2, None)[1] > 100
+    with pytest.raises(ValueError, match="repeat"):
+        measure_timer_heap(10, 0)
+    with pytest.raises(TypeError, match="n must be an int"):
+        measure_timer_heap(2.5, 1)  # type: ignore[arg-type]

@@ -21,6 +21,10 @@ A timer has exactly one entry, in one heap. Keys are ints,
 ``when_ns << 40 | seq``: time in integer nanoseconds as in Go, then a sequence
 number the runtime hands out each time a timer is scheduled, reset or re-armed.
 
+**Tickers.** A timer scheduled with ``period`` is a ticker;
+``reset_ticker(timer, period)`` is Go's ``Ticker.Reset(d)``: the period
+becomes ``d`` and the next tick is ``d`` from now.
+
 **Ties.** Timers due at the same nanosecond fire in the order they were last
 scheduled (``schedule_*``, ``reset*`` or a periodic re-arm), across all heaps.
 
@@ -28,7 +32,9 @@ scheduled (``schedule_*``, ``reset*`` or a periodic re-arm), across all heaps.
 public call returns, each heap holds at most a quarter stale entries:
 ``4 * deleted <= entries``, so at most one stale entry per three live ones.
 
-**Time limits.** Durations are seconds (int or float). Negative ones mean
+**Time limits.** Durations are seconds: int, float or
+:class:`~fractions.Fraction` (exact, so ``Fraction(2**63 - 1, 10**9)`` is
+Go's largest ``Duration``, a valid ticker period). Negative ones mean
 "now", as Go's ``when(d)`` does. ``when`` is capped at Go's ``maxWhen``
 (``2**63 - 1`` ns, about 292 years) and the clock stops one nanosecond short of
 it, so a huge or infinite duration never fires.
@@ -45,7 +51,8 @@ import math
 import numbers
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Final
+from fractions import Fraction
+from typing import Final, TypeAlias
 
 from support._validate import check_int
 from support.timer_heap._dary import check_arity, heap_pop, heap_push, heap_replace, heapify
@@ -53,6 +60,7 @@ from support.timer_heap._dary import check_arity, heap_pop, heap_push, heap_repl
 __all__ = ["MAX_WHEN_NS", "HeapNode", "Timer", "TimerHeap", "TimerHeapStatistics", "TimerRuntime", "TimerState"]
 
 MAX_WHEN_NS: Final = (1 << 63) - 1  # Go's maxWhen
+Seconds: TypeAlias = float | Fraction  # ints too; Fractions convert exactly
 _SEQ_BITS: Final = 40
 _SEQ_MASK: Final = (1 << _SEQ_BITS) - 1
 _NEVER: Final = MAX_WHEN_NS << _SEQ_BITS
@@ -74,19 +82,32 @@ _MODIFIED: Final = (TimerState.MODIFIED_EARLIER, TimerState.MODIFIED_LATER)
 
 
 def _ns(value: object, what: str) -> int:
-    """Seconds as integer nanoseconds, clamped to Go's range; a clear error for NaN or non-numbers."""
+    """Seconds as integer nanoseconds, clamped to Go's range; a clear error for NaN or non-numbers.
+
+    ints and :class:`fractions.Fraction` convert exactly (``Fraction(2**63 - 1, 10**9)``
+    is Go's largest ``Duration``); floats are rounded to the nearest nanosecond.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{what} must be a number of seconds (int or float), got {type(value).__name__} {value!r}")
-    value = int(value) if isinstance(value, numbers.Integral) else float(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            raise ValueError(f"{what} must not be NaN")
-        if abs(value) >= MAX_WHEN_NS / 1e9:  # huge or infinite: saturate, as Go's when() does
-            return MAX_WHEN_NS if value > 0 else -MAX_WHEN_NS
-        value = round(value * 1e9)
-    else:
-        value *= 1_000_000_000
-    return max(-MAX_WHEN_NS, min(MAX_WHEN_NS, value))
+        raise TypeError(
+            f"{what} must be a number of seconds (int, float or Fraction), got {type(value).__name__} {value!r}"
+        )
+    if isinstance(value, numbers.Rational):  # int or Fraction: exact
+        ns = int(value) * 1_000_000_000 if isinstance(value, numbers.Integral) else round(Fraction(value) * 10**9)
+        return max(-MAX_WHEN_NS, min(MAX_WHEN_NS, ns))
+    number = float(value)
+    if math.isnan(number):
+        raise ValueError(f"{what} must not be NaN")
+    if abs(number) >= MAX_WHEN_NS / 1e9:  # huge or infinite: saturate, as Go's when() does
+        return MAX_WHEN_NS if number > 0 else -MAX_WHEN_NS
+    return max(-MAX_WHEN_NS, min(MAX_WHEN_NS, round(number * 1e9)))
+
+
+def _period_ns(period: object) -> int:
+    """A ticker period in ns: 0 (one-shot) or positive and finite; Go's largest Duration is allowed."""
+    period_ns = _ns(period, "period")
+    if period_ns < 0 or (period_ns == 0 and period != 0) or (isinstance(period, float) and math.isinf(period)):
+        raise ValueError(f"period must be 0 (one-shot) or a positive finite number of seconds, got {period!r}")
+    return period_ns
 
 
 class Timer:
@@ -149,6 +170,10 @@ class TimerHeapStatistics:
     deleted: int
     modified: int
 
+    def __str__(self) -> str:
+        return (f"{self.name} (arity {self.arity}): {self.entries} entries, {self.live} live, "
+                f"{self.deleted} deleted, {self.modified} modified")
+
 
 class TimerHeap:
     """One P's timer heap. Get them from :class:`TimerRuntime`; see the module docstring for the model."""
@@ -164,12 +189,14 @@ class TimerHeap:
 
     # -- Go's time.AfterFunc / NewTicker / Stop / Reset ---------------------------------------------------
     def schedule_after(
-        self, delay: float, callback: Callable[[], object], *, period: float = 0, name: str = ""
+        self, delay: Seconds, callback: Callable[[], object], *, period: Seconds = 0, name: str = ""
     ) -> Timer:
         """Start a timer that fires ``delay`` seconds from now (Go's ``AfterFunc``; with ``period``, a ticker)."""
-        return self._schedule(self.runtime._sync() + max(0, _ns(delay, "delay")), callback, period, name)
+        return self._schedule(self.runtime._when(delay), callback, period, name)
 
-    def schedule_at(self, when: float, callback: Callable[[], object], *, period: float = 0, name: str = "") -> Timer:
+    def schedule_at(
+        self, when: Seconds, callback: Callable[[], object], *, period: Seconds = 0, name: str = ""
+    ) -> Timer:
         """Start a timer that fires at the absolute time ``when`` seconds (past times fire at the next check)."""
         return self._schedule(_ns(when, "when"), callback, period, name)
 
@@ -183,11 +210,26 @@ class TimerHeap:
         self._bound_stale()
         return True
 
-    def reset(self, timer: Timer, delay: float) -> bool:
+    def reset(self, timer: Timer, delay: Seconds) -> bool:
         """Make ``timer`` fire ``delay`` seconds from now; True if it was pending (Go's ``Reset``)."""
-        return self._reset(timer, self.runtime._sync() + max(0, _ns(delay, "delay")))
+        return self._reset(timer, self.runtime._when(delay))
 
-    def reset_at(self, timer: Timer, when: float) -> bool:
+    def reset_ticker(self, timer: Timer, period: Seconds) -> None:
+        """Go's ``Ticker.Reset(d)``: the ticker's period becomes ``period`` and its next tick is one period away.
+
+        A stopped ticker starts again. Refused for a one-shot timer and for a
+        period that is not positive (Go panics: "non-positive interval").
+        """
+        self._check_owner(timer)
+        if not timer.period_ns:
+            raise ValueError(f"reset_ticker needs a ticker (scheduled with period=...), {timer.name} is one-shot")
+        period_ns = _period_ns(period)
+        if period_ns == 0:
+            raise ValueError(f"a ticker's period must be positive, got {period!r}")
+        timer.period_ns = period_ns
+        self._reset(timer, min(self.runtime._sync() + period_ns, MAX_WHEN_NS))
+
+    def reset_at(self, timer: Timer, when: Seconds) -> bool:
         """Make ``timer`` fire at ``when`` seconds; True if it was pending."""
         return self._reset(timer, _ns(when, "when"))
 
@@ -289,12 +331,10 @@ class TimerHeap:
         return f"<TimerHeap {self.name} arity={self.arity} entries={len(self._heap)} deleted={self._deleted}>"
 
     # -- internals ------------------------------------------------------------------------------------------
-    def _schedule(self, when_ns: int, callback: Callable[[], object], period: float, name: str) -> Timer:
+    def _schedule(self, when_ns: int, callback: Callable[[], object], period: Seconds, name: str) -> Timer:
         if not callable(callback):
             raise TypeError(f"callback must be callable, got {type(callback).__name__} {callback!r}")
-        period_ns = _ns(period, "period")
-        if period_ns < 0 or (period_ns == 0 and period != 0) or period_ns >= MAX_WHEN_NS:
-            raise ValueError(f"period must be 0 (one-shot) or a positive finite number of seconds, got {period!r}")
+        period_ns = _period_ns(period)
         timer = Timer(self.runtime, callback, period_ns, name or f"t{self.runtime._seq}")
         self._push(timer, self.runtime._key(when_ns))
         return timer
@@ -388,6 +428,10 @@ class TimerRuntime:
             self._now = max(self._now, min(_ns(self._clock(), "clock"), MAX_WHEN_NS - 1))
         return self._now
 
+    def _when(self, delay: object) -> int:
+        """Go's ``when(d)``: now plus ``delay`` (negative means now), saturated at ``maxWhen``."""
+        return min(self._sync() + max(0, _ns(delay, "delay")), MAX_WHEN_NS)
+
     def next_deadline(self) -> float:
         """The earliest time, in seconds, at which a timer may be due (``math.inf`` if none).
 
@@ -402,14 +446,14 @@ class TimerRuntime:
         when_ns = best >> _SEQ_BITS
         return math.inf if when_ns >= MAX_WHEN_NS else when_ns / 1e9
 
-    def advance(self, seconds: float) -> list[Timer]:
+    def advance(self, seconds: Seconds) -> list[Timer]:
         """Move the clock ``seconds`` forward and fire what is due; returns the timers fired, in order."""
         step = _ns(seconds, "seconds")
         if step < 0:
             raise ValueError(f"time cannot go backwards: advance({seconds!r})")
         return self._advance(self._now + step)
 
-    def advance_to(self, when: float) -> list[Timer]:
+    def advance_to(self, when: Seconds) -> list[Timer]:
         """Move the clock to ``when`` seconds (not before now) and fire what is due, in order."""
         when_ns = _ns(when, "when")
         if when_ns < self._now:
