@@ -174,23 +174,25 @@ def go_call(fn: Callable[..., Any], *args: Any) -> Any:
     recovered panic ended it.
     """
     g = _g()
-    with _frame(g, g.frames[-1].depth + 1 if g.frames else 0, None) as frame:
+    return _invoke(g, lambda: fn(*args), g.frames[-1].depth + 1 if g.frames else 0, None)
+
+
+def _invoke(g: _Goroutine, fn: Callable[[], Any], depth: int, run_by: _Panic | None) -> Any:
+    with _frame(g, depth, run_by) as frame:
         unwinding: _Unwind | None = None
         try:
-            frame.result = fn(*args)
+            frame.result = fn()
         except _Unwind as exc:
             unwinding = exc
         while frame.defers:
             deferred = frame.defers.pop()
             # Go runs a panic's deferred calls on top of the frames it unwinds (they are still on the stack).
-            run_by = unwinding.record if unwinding is not None else None
-            depth = (run_by.depth if run_by is not None else frame.depth) + 1
+            by = unwinding.record if unwinding is not None else None
             try:
                 if deferred is go_recover:
                     deferred()
                 else:
-                    with _frame(g, depth, run_by):
-                        deferred()
+                    _invoke(g, deferred, (by.depth if by is not None else frame.depth) + 1, by)
             except _Unwind as exc:
                 unwinding = exc  # a panic in a deferred call replaces the current one
             if unwinding is not None and unwinding.record.recovered and not unwinding.record.goexit:
@@ -214,8 +216,15 @@ def _crash_lines(panics: list[_Panic]) -> list[str]:
     return lines
 
 
-def run_goroutine(fn: Callable[[], object]) -> GoOutcome:
-    """Run ``fn`` as the body of a goroutine; an unrecovered panic ends the "process" (status 2) as Go's does."""
+MAIN_GOEXIT = "fatal error: no goroutines (main called runtime.Goexit) - deadlock!"
+
+
+def run_goroutine(fn: Callable[[], object], *, main: bool = False) -> GoOutcome:
+    """Run ``fn`` as a goroutine's body; an unrecovered panic ends the "process" (status 2) as Go's does.
+
+    With ``main=True`` it is the main goroutine: a ``Goexit`` there leaves a
+    process with no goroutine to run, which Go reports as a fatal deadlock.
+    """
     g = _Goroutine()
     token = _CURRENT.set(g)
     try:
@@ -223,6 +232,8 @@ def run_goroutine(fn: Callable[[], object]) -> GoOutcome:
     except _Unwind as exc:
         if not exc.record.goexit:
             return GoOutcome(tuple(g.out), tuple(_crash_lines(g.panics)), 2)
+        if main:
+            return GoOutcome(tuple(g.out), (MAIN_GOEXIT,), 2)
     finally:
         _CURRENT.reset(token)
     return GoOutcome(tuple(g.out), (), 0)

@@ -3,8 +3,8 @@
 Mental model: each function here is the Python twin of the function of the
 same name in ``chapters/go/panics/scenarios/main.go``, line for line, with
 ``go_defer``/``go_panic``/``go_recover``/``go_exit`` for Go's keywords and
-``go_call`` for every call Go makes. :func:`run_scenario` wraps it the way the
-Go program's ``main`` does (a goroutine that prints ``(goroutine returned)``
+``go_call`` for every call Go makes. :func:`run_scenario` runs it the way the
+Go program's ``main`` does (in the main goroutine, then ``(main returned)``
 if its body returns), so both print the same lines.
 Taught in the chapter ``panics``.
 """
@@ -171,7 +171,7 @@ def run_scenario(name: str) -> GoOutcome:
         raise ValueError(f"no scenario {name!r}; the scenarios are {', '.join(sorted(SCENARIOS))}")
     body = SCENARIOS[name][1]
 
-    def goroutine() -> None:
+    def main() -> None:
         go_call(body)
-        go_print("(goroutine returned)")
-    return run_goroutine(goroutine)
+        go_print("(main returned)")
+    return run_goroutine(main, main=True)

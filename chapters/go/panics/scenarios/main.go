@@ -1,5 +1,5 @@
 // Command scenarios runs one defer/panic/recover scenario, named by its
-// argument, in a goroutine of its own.
+// argument, in the main goroutine.
 package main
 
 import (
@@ -140,11 +140,6 @@ func main() {
 		}
 		os.Exit(2)
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-		fmt.Println("(goroutine returned)")
-	}()
-	<-done
+	f() // in the main goroutine: a Goexit here ends the program too
+	fmt.Println("(main returned)")
 }
