@@ -20,6 +20,7 @@ Taught in the chapter ``panics``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -44,7 +45,7 @@ class _Panic:
     recovered: bool = False
 
 
-class _Unwind(BaseException):  # noqa: N818  # not an error: the model's stack unwinding
+class _Unwind(BaseException):  # not an error: the model's stack unwinding
     def __init__(self, record: _Panic) -> None:
         super().__init__(record.value)
         self.record = record
@@ -204,7 +205,7 @@ def _invoke(g: _Goroutine, fn: Callable[[], Any], depth: int, run_by: _Panic | N
 
 def _crash_lines(panics: list[_Panic]) -> list[str]:
     """What Go's ``printpanics`` prints for the chain (oldest first), after marking re-panicked values."""
-    repanicked = {id(p) for prev, p in zip(panics, panics[1:], strict=False) if prev.value is p.value}
+    repanicked = {id(p) for prev, p in itertools.pairwise(panics) if prev.value is p.value}
     lines: list[str] = []
     for i, p in enumerate(panics):
         if p.goexit or id(p) in repanicked:

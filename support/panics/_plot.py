@@ -1,0 +1,30 @@
+"""Draw what raising through N frames costs, one line per contender, on log-log axes.
+
+Taught in the chapter ``panics``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from matplotlib.figure import Figure
+
+from support.panics._measure import RAISE_CONTENDERS, RaiseCost
+
+
+def plot_raise_costs(costs: Sequence[RaiseCost]) -> Figure:
+    """Microseconds per raise-and-catch against the number of frames, for each contender measured."""
+    if not costs:
+        raise ValueError("plot_raise_costs needs at least one RaiseCost")
+    fig = Figure(figsize=(7, 3.4), layout="constrained")
+    ax = fig.subplots()
+    for contender in [c for c in RAISE_CONTENDERS if any(x.contender == c for x in costs)]:
+        points = sorted((x.depth, x.seconds * 1e6) for x in costs if x.contender == contender)
+        ax.plot([d for d, _ in points], [us for _, us in points], marker="o", label=contender)
+    ax.set(xscale="log", yscale="log", xlabel="frames between raise and catch", ylabel="µs per operation")
+    ax.xaxis.label.set_fontsize(11)
+    ax.yaxis.label.set_fontsize(11)
+    ax.tick_params(labelsize=10)
+    ax.legend(fontsize=10)
+    ax.grid(True, which="major", alpha=0.3)
+    return fig
