@@ -23,8 +23,15 @@ from support.panics._children import (
     python_signal_masks,
     run_python_child,
 )
-from support.panics._differential import Agreement, Disagreement, build_programs, check_against_go, go_lines
-from support.panics._gotools import go_crash_report, go_disassemble, go_runtime_definitions
+from support.panics._differential import (
+    Agreement,
+    Disagreement,
+    build_programs,
+    check_against_go,
+    go_lines,
+    go_run_lines,
+)
+from support.panics._gotools import compile_go_snippet, go_crash_report, go_disassemble, go_runtime_definitions
 from support.panics._measure import RAISE_CONTENDERS, RaiseCost, go_panic_costs, measure_raise_costs
 from support.panics._model import (
     MAIN_GOEXIT,
@@ -57,7 +64,7 @@ from support.panics._programs import (
     render_go_main,
     run_program,
 )
-from support.panics._scenarios import SCENARIOS, run_scenario
+from support.panics._scenarios import SCENARIOS, go_scenario_lines, run_scenario
 from support.panics._tracebacks import exception_summary
 
 __all__ = [
@@ -85,6 +92,7 @@ __all__ = [
     "Repanic",
     "build_programs",
     "check_against_go",
+    "compile_go_snippet",
     "current_frame",
     "decode_signal_mask",
     "exception_summary",
@@ -100,7 +108,9 @@ __all__ = [
     "go_panic_costs",
     "go_print",
     "go_recover",
+    "go_run_lines",
     "go_runtime_definitions",
+    "go_scenario_lines",
     "go_signal_masks",
     "measure_raise_costs",
     "parse_signal_masks",

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from support.golang import ROOT, GoError, go_command, go_env
+from support.golang import ROOT, GoError, GoRun, go_command, go_env
 from support.panics._programs import Program, render_go_main, run_program
 
 _WORK = ROOT / "_build" / "panics"
@@ -50,6 +50,20 @@ def go_lines(stdout: str, stderr: str, status: int) -> list[str]:
     """What a Go process printed, as the model reports it: stdout, the ``panic:`` head of stderr, the status."""
     head = stderr.split("\n\n", 1)[0].splitlines() if stderr else []
     return [*stdout.splitlines(), *head, *([f"exit status {status}"] if status else [])]
+
+
+def go_run_lines(run: GoRun) -> list[str]:
+    """:func:`go_lines` for a :class:`~support.golang.GoRun`, whose stdout and stderr come merged.
+
+    Cuts at the first empty line after a ``panic:`` or ``fatal error:`` line: the goroutine dump follows it.
+    """
+    lines = run.output.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(("panic: ", "fatal error: ")):
+            rest = lines[i:]
+            lines = lines[:i] + rest[: rest.index("")] if "" in rest else lines
+            break
+    return [*lines, *([f"exit status {run.exit_status}"] if run.exit_status else [])]
 
 
 def build_programs(programs: list[Program]) -> Path:

@@ -9,8 +9,11 @@ Taught in the chapter ``panics``.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -62,14 +65,15 @@ def go_crash_report(program: str, *, env: Mapping[str, str] | None = None, args:
     return _ADDRESS.sub("0xADDRESS", _GOROUTINE.sub("goroutine N", result.stdout))
 
 
-def _runtime_files() -> list[Path]:
+@functools.cache
+def _runtime_files() -> tuple[Path, ...]:
     """The runtime's source files that the toolchain compiles for this machine (``go list``)."""
     result = subprocess.run([str(go_command()), "list", "-f", "{{.Dir}}\n{{join .GoFiles \"\\n\"}}\n"
                              "{{join .SFiles \"\\n\"}}", "runtime"], env=go_env(), text=True, capture_output=True)
     if result.returncode != 0:
         raise GoError(f"go list runtime failed:\n{result.stderr}")
     directory, *names = [line for line in result.stdout.splitlines() if line]
-    return [Path(directory) / name for name in names]
+    return tuple(Path(directory) / name for name in names)
 
 
 def go_runtime_definitions(names: Sequence[str]) -> dict[str, str]:
@@ -82,3 +86,20 @@ def go_runtime_definitions(names: Sequence[str]) -> dict[str, str]:
         hits = [f.name for f in files if pattern.search(f.read_text(encoding="utf-8", errors="replace"))]
         found[name] = ", ".join(hits) if hits else "(not found)"
     return found
+
+
+def compile_go_snippet(source: str) -> str:
+    """Build ``source`` as the only file of a scratch module outside the repository; return Go's message.
+
+    For snippets that are not programs at all (no ``package`` clause), which
+    cannot live in the book's Go module: ``gofmt`` could not even parse them.
+    Returns ``""`` if the snippet builds.
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"source must be a str, got {type(source).__name__}")
+    with tempfile.TemporaryDirectory(prefix="book-snippet-") as scratch:
+        Path(scratch, "go.mod").write_text("module snippet\n\ngo 1.26\n")
+        Path(scratch, "main.go").write_text(source)
+        result = subprocess.run([str(go_command()), "build", "-o", os.devnull, "."], cwd=scratch, env=go_env(),
+                                text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return "" if result.returncode == 0 else result.stdout

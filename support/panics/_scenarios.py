@@ -11,8 +11,11 @@ Taught in the chapter ``panics``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import subprocess
+from collections.abc import Callable, Sequence
 
+from support.golang import GO_MODULE, build_go, go_env
+from support.panics._differential import go_lines
 from support.panics._model import (
     GoOutcome,
     current_frame,
@@ -175,3 +178,22 @@ def run_scenario(name: str) -> GoOutcome:
         go_call(body)
         go_print("(main returned)")
     return run_goroutine(main, main=True)
+
+
+def go_scenario_lines(names: Sequence[str]) -> dict[str, list[str]]:
+    """Run each named scenario as a process of ``panics/scenarios`` (built once); Go's lines for each.
+
+    The lines are what :meth:`GoOutcome.lines` gives for the model: stdout, the
+    ``panic:`` lines of stderr (the goroutine dump after them is left out), and
+    ``exit status N`` unless it is 0.
+    """
+    for name in names:
+        if name not in SCENARIOS:
+            raise ValueError(f"no scenario {name!r}; the scenarios are {', '.join(sorted(SCENARIOS))}")
+    binary = build_go("panics/scenarios")
+    found = {}
+    for name in names:
+        result = subprocess.run([str(binary), name], cwd=GO_MODULE, env=go_env(), text=True, capture_output=True,
+                                timeout=60)
+        found[name] = go_lines(result.stdout, result.stderr, result.returncode)
+    return found

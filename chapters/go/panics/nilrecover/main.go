@@ -16,7 +16,7 @@ func port(c *config) int { return c.port }
 func safePort(c *config) (p int, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("port: %v", r)
+			err = fmt.Errorf("port: %w", r.(error))
 		}
 	}()
 	return port(c), nil
@@ -26,6 +26,9 @@ func main() {
 	for _, c := range []*config{{port: 8080}, nil, {port: 9090}} {
 		p, err := safePort(c)
 		var re runtime.Error
-		fmt.Println(p, err, "| runtime.Error:", errors.As(err, &re))
+		fmt.Println(p, "runtime.Error:", errors.As(err, &re))
+		if err != nil {
+			fmt.Println("  ", err)
+		}
 	}
 }
