@@ -6,14 +6,18 @@ Taught in the chapter ``panics``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from support.panics._measure import RAISE_CONTENDERS, RaiseCost
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def plot_raise_costs(costs: Sequence[RaiseCost]) -> Figure:
     """Microseconds per raise-and-catch against the number of frames, for each contender measured."""
+    from matplotlib.figure import Figure  # here, so that importing support.panics does not load matplotlib
+
     if not costs:
         raise ValueError("plot_raise_costs needs at least one RaiseCost")
     fig = Figure(figsize=(7, 3.4), layout="constrained")
