@@ -10,6 +10,7 @@ Taught in the chapter ``panics``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
 import subprocess
@@ -37,12 +38,26 @@ class ChildRun:
         return f"exit status {self.status}"
 
 
+def _default_signals() -> None:
+    """In the child, before exec: every signal back to its default, so none is inherited ignored.
+
+    Ignored signals survive ``exec``, so a child of a process that ignores,
+    say, ``SIGQUIT`` would show it ignored too; a *fresh* CPython should show
+    only what CPython itself installs.
+    """
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])  # the blocked mask is inherited too
+    for sig in signal.valid_signals():
+        if sig not in (signal.SIGKILL, signal.SIGSTOP):
+            with contextlib.suppress(OSError, ValueError):  # signals the C library reserves for itself
+                signal.signal(sig, signal.SIG_DFL)
+
+
 def run_python_child(code: str, *, args: tuple[str, ...] = (), timeout: float = 60.0) -> ChildRun:
     """Run ``python -X faulthandler -c code`` from the project root; return its :class:`ChildRun`."""
     if not isinstance(code, str):
         raise TypeError(f"code must be a str, got {type(code).__name__}")
     result = subprocess.run([sys.executable, "-X", "faulthandler", "-c", code, *args], cwd=ROOT, text=True,
-                            capture_output=True, timeout=timeout)
+                            capture_output=True, timeout=timeout, preexec_fn=_default_signals)
     return ChildRun(result.returncode, result.stdout, result.stderr)
 
 
@@ -82,7 +97,8 @@ def parse_signal_masks(status: str) -> dict[str, list[str]]:
 def python_signal_masks() -> dict[str, list[str]]:
     """The masks of a fresh CPython child, read by the parent from the kernel while the child waits."""
     child = subprocess.Popen([sys.executable, "-c", "import sys; print('ready', flush=True); sys.stdin.read()"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             preexec_fn=_default_signals)
     try:
         assert child.stdout is not None and child.stdin is not None
         child.stdout.readline()
@@ -97,7 +113,8 @@ def python_signal_masks() -> dict[str, list[str]]:
 def go_signal_masks(program: str = "panics/signals") -> dict[str, list[str]]:
     """The masks the book's Go program ``panics/signals`` reads from its own ``/proc/self/status``."""
     binary = build_go(program)
-    result = subprocess.run([str(binary)], cwd=GO_MODULE, text=True, capture_output=True, timeout=60)
+    result = subprocess.run([str(binary)], cwd=GO_MODULE, text=True, capture_output=True, timeout=60,
+                            preexec_fn=_default_signals)
     return parse_signal_masks(result.stdout)
 
 
