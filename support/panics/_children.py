@@ -119,7 +119,7 @@ def go_signal_masks(program: str = "panics/signals") -> dict[str, list[str]]:
 
 
 KEYBOARD_INTERRUPT = '''
-import os, signal, sys, trio
+import os, signal, trio
 
 async def spin(seen):
     n = 0
@@ -145,14 +145,15 @@ async def main(seen):
         await trio.sleep(0)
         nursery.start_soon(spin, seen)
 
-seen = []
-try:
-    restrict = sys.argv[1] == "restrict"
-    trio.run(main, seen, restrict_keyboard_interrupt_to_checkpoints=restrict)
-except BaseException as exc:
-    inner = [type(e).__name__ for e in getattr(exc, "exceptions", [])]
-    seen.append(f"trio.run raised {type(exc).__name__} {inner}")
-print("\\n".join(sorted(seen)))
+for mode in ("default", "restrict"):
+    seen = []
+    kw = {"restrict_keyboard_interrupt_to_checkpoints": mode == "restrict"}
+    try:
+        trio.run(main, seen, **kw)
+    except BaseException as exc:
+        inner = [type(e).__name__ for e in getattr(exc, "exceptions", [])]
+        seen.append(f"trio.run raised {type(exc).__name__} {inner}")
+    print(f"{mode}:", "\\n    ".join(sorted(seen)))
 '''
 
 SIGNAL_STREAM = '''
