@@ -65,9 +65,9 @@ def run(quick: bool = False) -> list[Figure]:
                                "per timer; heapq_lazy = trio-style peer"))
     timers = 5_000 if quick else STRESS_TIMERS
     rounds = 2 if quick else STRESS_ROUNDS
-    for kind in (4, None):
-        results = [stress_41699(timers, rounds, kind) for _ in range(max(1, repeat // 2))]
-        who = "arity4" if kind else "heapq_lazy"
+    for arity in (4, None):
+        results = [stress_41699(timers, rounds, arity) for _ in range(max(1, repeat // 2))]
+        who = "arity4" if arity else "heapq_lazy"
         note = f"{timers} timers x {rounds} rounds x 2 resets, then all fire"
         figs.append(Figure(f"timerheap.stress41699_s.{who}", statistics.median(r[0] for r in results), "s", note))
         figs.append(Figure(f"timerheap.stress41699_peak_entries.{who}", results[0][1], "entries", note))
