@@ -51,6 +51,20 @@ SUBPACKAGE_ONLY: dict[str, dict[str, str]] = {
         "CHECKPOINT_EVERY": "a default, documented on open_pipeline and run_stage",
         "ErrorMode": "a type alias for annotations",
     },
+    "support.panics": {
+        **{n: "a record type of the Go model (frames, calls, outcomes), for annotations and the tests"
+           for n in ("Agreement", "Call", "ChildRun", "Defer", "Disagreement", "Frame", "Goexit", "Panic",
+                     "Print", "Program", "RaiseCost", "Recover", "Repanic")},
+        "MAIN_GOEXIT": "Go's fatal message, checked by the tests",
+        "PANIC_NIL": "Go's message for panic(nil), checked by the tests",
+        "PanicNilError": "the model's runtime.PanicNilError, raised by the model",
+        "RAISE_CONTENDERS": "the contenders of measure_raise_costs, for benchmarks/panics.py",
+        "build_programs": "the differential run's Go side, for benchmarks/panics.py",
+        "decode_signal_mask": "a /proc/<pid>/status reader, checked by the tests",
+        "go_format": "Go's %v formatting in the model, checked by the tests",
+        "go_panic_costs": "Go's side of the raise-cost benchmark, for benchmarks/panics.py",
+        "render_go_main": "renders a random program as Go, for the differential run",
+    },
     "support.scheduling": {
         "Contender": "the record type of LATENESS_CONTENDERS",
         "Missed": "a type alias for annotations",
@@ -61,9 +75,11 @@ SUBPACKAGE_ONLY: dict[str, dict[str, str]] = {
         "DEADLINE_PRUNE_MIN": "trio's constant, shown through DeadlineHeapStatistics.prune_above",
         "MAX_WHEN_NS": "Go's maximal deadline, checked by the tests",
         "STATE_COLOURS": "plot_timer_heaps' palette",
+        "HeapqTimers": "the trio-style heapq peer of the benchmark, checked by the tests",
         "heap_replace": "a d-ary heap primitive for the tests",
         "heapify": "a d-ary heap primitive for the tests and benchmarks/timer_heap.py",
         "is_heap": "a d-ary heap primitive for the tests",
+        "stress_41699": "Go issue 41699's timer stress, for benchmarks/timer_heap.py and the tests",
     },
     "support.worker_pool": {
         name: "a part of the payload service, for its server and load processes, its tests and its benchmark"
