@@ -9,6 +9,7 @@ that nbval would pass vacuously.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -268,3 +269,15 @@ def test_book_new_makes_a_chapter_that_passes_the_checks(tmp_path: Path) -> None
         scaffold.new("demo", "again", root=tmp_path)
     with pytest.raises(BookError, match="lower_case Python name"):
         scaffold.render("Once-2", "x")
+
+
+def test_test_files_are_dealt_into_groups_of_about_equal_time() -> None:
+    from book.jobs import cpus
+    from book.testsuite import _deal
+
+    seconds = {"a": 50.0, "b": 30.0, "c": 20.0, "d": 5.0, "e": 1.0}
+    groups = _deal(list(seconds), seconds, 2)
+    assert sorted(f for files, _ in groups for f in files) == sorted(seconds)  # each file once
+    assert sorted(total for _, total in groups) == [50.0, 56.0]
+    assert len(_deal(["a"], seconds, 4)) == 1  # never an empty group
+    assert 1 <= cpus() <= (os.cpu_count() or 1)
