@@ -75,8 +75,10 @@ def _nbval_and_pytest() -> list[str]:
     from book.testsuite import pytest_jobs, record_files
     from book.verify import verify_all
 
-    failed = [name for _, name in verify_all(toc_stems(), pytest_jobs(cpus())) if name is not None]
+    outcomes = list(verify_all(toc_stems(), pytest_jobs(cpus())))
     record_files()
+    print(f"    {len(outcomes)} jobs on {cpus()} CPUs used {sum(d.cpu_seconds for d, _ in outcomes):.1f}s of CPU")
+    failed = [name for _, name in outcomes if name is not None]
     return [f"failed: {', '.join(failed)}"] if failed else []
 
 

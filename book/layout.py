@@ -131,7 +131,7 @@ def problems(root: Path, toc_files: list[str]) -> list[str]:
     for stem in NO_BENCHMARK:
         if (root / f"benchmarks/{stem}.py").exists():
             found.append(f"{stem} is exempt from a benchmark but benchmarks/{stem}.py exists: drop the exemption")
-    for source in sorted((root / "support").rglob("*.py")):
+    for source in sorted([*(root / "support").rglob("*.py"), *(root / "benchmarks").glob("*.py")]):
         for named in taught_in(source):
             if named not in chapters:
                 found.append(f"{source.relative_to(root)}: 'Taught in the chapter ``{named}``' names no chapter "

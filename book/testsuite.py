@@ -39,11 +39,12 @@ def _deal(files: list[str], seconds: dict[str, float], groups: int) -> list[tupl
 def pytest_jobs(groups: int) -> list[Job]:
     """``groups`` pytest runs that together cover every test file once."""
     last = recorded()
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    for old in REPORTS.glob("*.xml"):  # a report left by an earlier run would be read as this one's
+        old.unlink()
     jobs = []
     for index, (files, expected) in enumerate(_deal(_files(), last, groups)):
         report = REPORTS / f"group{index}.xml"
-        report.unlink(missing_ok=True)
-        REPORTS.mkdir(parents=True, exist_ok=True)
         cmd = (sys.executable, "-m", "pytest", "-q", "--color=no", f"--junitxml={report}", *files)
         label = files[0] if len(files) == 1 else f"{len(files)} files from {Path(files[0]).stem}"
         jobs.append(Job(f"{_PREFIX}{label}", cmd, kernel_env(), estimate=expected))

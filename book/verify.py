@@ -82,7 +82,8 @@ def record(stem: str, ok: bool, before: str, seconds: float | None = None) -> No
 def report(done: Done) -> str | None:
     """Print one job's outcome (nbval's output on failure); the failed chapter's stem, if it is one."""
     name = done.job.name
-    print(f"    {name}: {'passed' if done.ok else 'FAILED'} in {done.seconds:.1f}s", flush=True)
+    print(f"    {name}: {'passed' if done.ok else 'FAILED'} in {done.seconds:.1f}s "
+          f"({done.cpu_seconds:.1f}s CPU)", flush=True)
     if done.ok:
         return None
     sys.stdout.write(_shorten(done.output))
