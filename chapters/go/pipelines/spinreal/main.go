@@ -27,12 +27,14 @@ func sink(ctx context.Context, in <-chan string) int {
 }
 
 func main() {
+	// start before the deadline is set: the deadline is then at
+	// least 50 ms after start, and Go's timers never fire early
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(
 		context.Background(), 50*time.Millisecond)
 	defer cancel()
 	in := make(chan string)
 	close(in)
-	start := time.Now()
 	empty := sink(ctx, in)
 	spun := time.Since(start)
 	fmt.Println("ctx.Err():", ctx.Err())
