@@ -200,7 +200,8 @@ def compile_errors(program: str) -> str:
 
 
 _RACE_BLOCK = re.compile(r"^WARNING: DATA RACE\n(.*?)^==================$", re.MULTILINE | re.DOTALL)
-_ACCESS = re.compile(r"^(?:Previous )?(read|write) at 0x[0-9a-f]+ by [^\n]*:\n((?:  .*\n)+)", re.MULTILINE | re.IGNORECASE)
+_ACCESS = re.compile(r"^(?:Previous )?(read|write) at 0x[0-9a-f]+ by [^\n]*:\n((?:  .*\n)+)",
+                     re.MULTILINE | re.IGNORECASE)
 _FRAME = re.compile(r"^  (\S+)\(.*\)\n      (\S+?):(\d+)", re.MULTILINE)
 
 
@@ -230,14 +231,14 @@ def race_summary(output: str, program: str) -> str:
     text), sorted, each distinct pair once. Taught in the chapter ``once``.
     """
     directory = _package_dir(program)
-    races = set()
+    races: set[tuple[str, ...]] = set()
     for block in _RACE_BLOCK.findall(output):
-        accesses = [_describe_access(kind, frames, directory) for kind, frames in _ACCESS.findall(block)]
-        races.add(tuple(sorted(accesses)))
+        races.add(tuple(sorted(_describe_access(kind, frames, directory)
+                               for kind, frames in _ACCESS.findall(block))))
     lines = [f"race detector: {len(races)} distinct data race(s)"]
-    for number, accesses in enumerate(sorted(races), 1):
+    for number, pair in enumerate(sorted(races), 1):
         lines.append(f"race {number}:")
-        lines.extend(f"  {access}" for access in accesses)
+        lines.extend(f"  {access}" for access in pair)
     return "\n".join(lines) + "\n"
 
 
