@@ -11,6 +11,7 @@ shows which interleavings break a version. Taught in the chapter ``once``.
 from __future__ import annotations
 
 from collections.abc import Callable
+
 import trio
 
 from support.once._async import AsyncOnce, NaiveAsyncOnce
