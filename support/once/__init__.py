@@ -11,11 +11,13 @@ chapter ``once``.
 """
 
 from support.once._async import AsyncOnce, NaiveAsyncOnce, OnceFailedError, OnceStatistics, Policy
-from support.once._go import go_once_ns_per_call, inlining_decisions
+from support.once._go import go_once_ns_per_call, inlining_decisions, std_once_source
+from support.once._measure import FAST_PATHS, measure_contention, measure_fast_paths, paired_ratio
 from support.once._replay import count_runs, replay_g1_g2_tasks
 from support.once._threads import LockedOnce, ThreadOnce, UncheckedOnce, replay_g1_g2_threads
 
 __all__ = [
+    "FAST_PATHS",
     "AsyncOnce",
     "LockedOnce",
     "NaiveAsyncOnce",
@@ -27,6 +29,10 @@ __all__ = [
     "count_runs",
     "go_once_ns_per_call",
     "inlining_decisions",
+    "measure_contention",
+    "measure_fast_paths",
+    "paired_ratio",
     "replay_g1_g2_tasks",
     "replay_g1_g2_threads",
+    "std_once_source",
 ]

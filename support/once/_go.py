@@ -48,3 +48,12 @@ def go_once_ns_per_call(timeout: float = 120.0) -> float:
     if result.returncode != 0 or found is None or "f ran 1 time(s)" not in result.stdout:
         raise GoError(f"once/bench failed (status {result.returncode}):\n{result.stdout}")
     return float(found[1])
+
+
+def std_once_source() -> str:
+    """``Do`` and ``doSlow`` from the installed toolchain's ``src/sync/once.go``, comments and blank lines dropped."""
+    path = go_command().parent.parent / "src" / "sync" / "once.go"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("func (o *Once) Do(")
+    code = [line for line in text[start:].splitlines() if line.strip() and not line.strip().startswith("//")]
+    return "\n".join(code).replace("\t", "    ") + "\n"

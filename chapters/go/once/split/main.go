@@ -1,5 +1,6 @@
-// Version 6: the fast path alone in Do, small
-// enough to inline; the slow path in doSlow.
+// Version 6, today's shape (Go 1.26: atomic.Bool):
+// Do holds only the fast path, small enough to
+// inline; the slow path is doSlow.
 package main
 
 import (
@@ -9,12 +10,12 @@ import (
 )
 
 type Once struct {
-	done atomic.Uint32
+	done atomic.Bool // first: the hot path reads it
 	m    sync.Mutex
 }
 
 func (o *Once) Do(f func()) {
-	if o.done.Load() == 0 {
+	if !o.done.Load() {
 		o.doSlow(f) // outlined: keeps Do inlinable
 	}
 }
@@ -22,8 +23,8 @@ func (o *Once) Do(f func()) {
 func (o *Once) doSlow(f func()) {
 	o.m.Lock()
 	defer o.m.Unlock()
-	if o.done.Load() == 0 {
-		defer o.done.Store(1)
+	if !o.done.Load() {
+		defer o.done.Store(true)
 		f()
 	}
 }
