@@ -22,7 +22,7 @@ func (o *Once) do(f func(), gap func()) {
 	gap()
 	o.m.Lock()
 	defer o.m.Unlock()
-	if o.done == 0 { // plain read, under the lock
+	if o.done == 0 { // plain read, locked
 		f()
 		atomic.CompareAndSwapInt32(&o.done, 0, 1)
 	}
@@ -35,12 +35,13 @@ func main() {
 	w := make(chan bool, 1) // w passed its fast path
 	done := make(chan bool)
 	go func() { // r: takes the lock, reads plainly
-		o.do(func() { runs++; <-w }, func() { r <- true })
+		f := func() { runs++; <-w }
+		o.do(f, func() { r <- true })
 		close(done)
 	}()
 	<-r
 	f, gap := func() { runs++ }, func() { w <- true }
-	go o.do(f, gap) // w: its Add writes done
+	go o.do(f, gap) // w: Add writes done
 	<-done
 	fmt.Println("f ran", runs, "time(s)")
 }

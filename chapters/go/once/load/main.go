@@ -33,5 +33,6 @@ func main() {
 		wg.Go(func() { o.Do(func() { runs.Add(1) }) })
 	}
 	wg.Wait()
-	fmt.Println("100 callers, f ran", runs.Load(), "time(s)")
+	fmt.Println("100 callers, f ran", runs.Load(),
+		"time(s)")
 }

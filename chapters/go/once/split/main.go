@@ -36,7 +36,9 @@ func main() {
 	var runs, stdRuns atomic.Int32
 	for range 100 {
 		wg.Go(func() { o.Do(func() { runs.Add(1) }) })
-		wg.Go(func() { std.Do(func() { stdRuns.Add(1) }) })
+		wg.Go(func() {
+			std.Do(func() { stdRuns.Add(1) })
+		})
 	}
 	wg.Wait()
 	fmt.Println("100 callers, f ran", runs.Load(),
