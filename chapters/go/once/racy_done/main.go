@@ -14,7 +14,7 @@ type Once struct {
 }
 
 func (o *Once) Do(f func()) {
-	if o.done == 1 { // racy: no lock held here
+	if o.done == 1 { // racy: no lock
 		return
 	}
 	o.m.Lock()
