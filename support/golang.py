@@ -245,12 +245,14 @@ def race_summary(output: str, program: str) -> str:
 def run_go_tests(programs: Sequence[str], *, race: bool = False, timeout: float = 300.0) -> str:
     """Run ``go test`` (with ``-race`` if asked) on the programs' packages; one stable line per package.
 
-    Each line is ``ok  PROGRAM`` (timings dropped); any failing package raises
-    :class:`GoError` with Go's whole output. Taught in the chapter ``once``.
+    Each line is ``ok  PROGRAM`` (timings and Go's ``(cached)`` mark dropped:
+    Go reuses a passing result only while the package, its tests and the
+    flags are unchanged); any failing package raises :class:`GoError` with
+    Go's whole output. Taught in the chapter ``once``.
     """
     for program in programs:
         _package_dir(program)
-    cmd = [str(go_command()), "test", "-count=1", *(["-race"] if race else []), *(f"./{p}" for p in programs)]
+    cmd = [str(go_command()), "test", *(["-race"] if race else []), *(f"./{p}" for p in programs)]
     try:
         result = subprocess.run(cmd, cwd=GO_MODULE, env=go_env({"CGO_ENABLED": "1"} if race else None), text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)

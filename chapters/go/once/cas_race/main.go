@@ -28,7 +28,8 @@ func (o *Once) do(f func(), gap func()) {
 	}
 }
 
-func main() {
+// race forces r's plain read and w's Add to overlap.
+func race() int {
 	var o Once
 	runs := 0
 	r := make(chan bool, 1) // r passed its fast path
@@ -43,5 +44,15 @@ func main() {
 	f, gap := func() { runs++ }, func() { w <- true }
 	go o.do(f, gap) // w: Add writes done
 	<-done
-	fmt.Println("f ran", runs, "time(s)")
+	return runs
+}
+
+func main() {
+	// The detector samples what happens: 100 rounds
+	// make sure it sees the overlap at least once.
+	runs := map[int]int{}
+	for range 100 {
+		runs[race()]++
+	}
+	fmt.Println("f ran {times: rounds}:", runs)
 }

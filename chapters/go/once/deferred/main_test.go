@@ -9,7 +9,7 @@ import (
 // TestDo calls Do from 64 goroutines at once, many
 // times over: f must run exactly once per Once.
 func TestDo(t *testing.T) {
-	for range 200 {
+	for range 50 {
 		var o Once
 		var runs atomic.Int32
 		var wg sync.WaitGroup

@@ -26,12 +26,16 @@ func (o *Once) Do(f func()) {
 }
 
 func main() {
-	var o Once
-	var wg sync.WaitGroup
-	runs := 0
-	for range 8 {
-		wg.Go(func() { o.Do(func() { runs++ }) })
+	counts := map[int]int{}
+	for range 20 { // 20 rounds of 8 callers
+		var o Once
+		var wg sync.WaitGroup
+		runs := 0
+		for range 8 {
+			wg.Go(func() { o.Do(func() { runs++ }) })
+		}
+		wg.Wait()
+		counts[runs]++
 	}
-	wg.Wait()
-	fmt.Println("8 callers, f ran", runs, "time(s)")
+	fmt.Println("f ran {times: rounds}:", counts)
 }
