@@ -9,6 +9,7 @@ runs ``once/bench`` (``sync.Once.Do`` after done, under
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 
@@ -19,21 +20,34 @@ _VERDICT = re.compile(r"^\S*main\.go:\d+:\d+: ((?:can inline|cannot inline) \(\*
 _NS = re.compile(r"^ns/op (\d+(?:\.\d+)?) \(N=(\d+)\)$", re.MULTILINE)
 
 
-def inlining_decisions(program: str) -> list[str]:
-    """The compiler's inlining verdicts on ``(*Once)`` methods of ``chapters/go/PROGRAM``, sorted.
+def inlining_decisions(*programs: str) -> dict[str, list[str]]:
+    """The compiler's inlining verdicts on ``(*Once)`` methods of each ``chapters/go/PROGRAM``, sorted.
 
-    Cost figures ("with cost 12") are dropped: they change between Go releases.
+    One ``go build -gcflags=-m=2`` over all the packages: given several, Go
+    compiles them and discards the results, so nothing is linked. Cost figures
+    ("with cost 12") are dropped: they change between Go releases.
     """
-    directory = GO_MODULE / program
-    if not (directory / "main.go").is_file():
-        raise GoError(f"no Go program {program!r}")
-    result = subprocess.run([str(go_command()), "build", "-gcflags=-m=2", "-o", "/dev/null", "."], cwd=directory,
+    if not programs:
+        raise ValueError("name at least one program")
+    for program in programs:
+        if not (GO_MODULE / program / "main.go").is_file():
+            raise GoError(f"no Go program {program!r}")
+    # One package would be linked into the current directory: send that binary nowhere.
+    output = ["-o", os.devnull] if len(programs) == 1 else []
+    result = subprocess.run([str(go_command()), "build", "-gcflags=-m=2", *output, *(f"./{p}" for p in programs)],
+                            cwd=GO_MODULE,
                             env=go_env(), text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if result.returncode != 0:
-        raise GoError(f"go build -gcflags=-m=2 {program} failed:\n{result.stdout}")
-    verdicts = (re.sub(r" with cost \d+ as:.*|: function too complex: cost \d+ exceeds budget \d+", "", v)
-                for v in _VERDICT.findall(result.stdout))
-    return sorted(set(verdicts))
+        raise GoError(f"go build -gcflags=-m=2 {' '.join(programs)} failed:\n{result.stdout}")
+    verdicts: dict[str, list[str]] = {}
+    for program in programs:
+        block = result.stdout.split(f"# gotrio/{program}\n", 1)[-1].split("\n# ", 1)[0]
+        if f"# gotrio/{program}\n" not in result.stdout:
+            raise GoError(f"go build printed nothing for {program}:\n{result.stdout}")
+        found = (re.sub(r" with cost \d+ as:.*|: function too complex: cost \d+ exceeds budget \d+", "", v)
+                 for v in _VERDICT.findall(block))
+        verdicts[program] = sorted(set(found))
+    return verdicts
 
 
 def go_once_ns_per_call(timeout: float = 120.0) -> float:
