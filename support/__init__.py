@@ -23,8 +23,28 @@ if TYPE_CHECKING:
         build_go as build_go,
         go_command as go_command,
         go_env as go_env,
+        race_summary as race_summary,
         run_go as run_go,
+        run_go_tests as run_go_tests,
         show_go as show_go,
+    )
+    from support.once import (
+        FAST_PATHS as FAST_PATHS,
+        AsyncOnce as AsyncOnce,
+        LockedOnce as LockedOnce,
+        NaiveAsyncOnce as NaiveAsyncOnce,
+        OnceFailedError as OnceFailedError,
+        OnceStatistics as OnceStatistics,
+        ThreadOnce as ThreadOnce,
+        UncheckedOnce as UncheckedOnce,
+        count_runs as count_runs,
+        inlining_decisions as inlining_decisions,
+        measure_contention as measure_contention,
+        measure_fast_paths as measure_fast_paths,
+        paired_ratio as paired_ratio,
+        replay_g1_g2_tasks as replay_g1_g2_tasks,
+        replay_g1_g2_threads as replay_g1_g2_threads,
+        std_once_source as std_once_source,
     )
     from support.options import (
         Connection as Connection,

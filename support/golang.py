@@ -34,13 +34,15 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["GO_MODULE", "GoError", "GoRun", "build_go", "go_command", "go_env", "run_go", "show_go"]
+__all__ = ["GO_MODULE", "GoError", "GoRun", "build_go", "go_command", "go_env", "race_summary", "run_go",
+           "run_go_tests", "show_go"]
 
 ROOT = Path(__file__).resolve().parent.parent
 GO_MODULE = ROOT / "chapters" / "go"
@@ -197,6 +199,73 @@ def compile_errors(program: str) -> str:
     return result.stdout
 
 
+_RACE_BLOCK = re.compile(r"^WARNING: DATA RACE\n(.*?)^==================$", re.MULTILINE | re.DOTALL)
+_ACCESS = re.compile(r"^(?:Previous )?(read|write) at 0x[0-9a-f]+ by [^\n]*:\n((?:  .*\n)+)",
+                     re.MULTILINE | re.IGNORECASE)
+_FRAME = re.compile(r"^  (\S+)\(.*\)\n      (\S+?):(\d+)", re.MULTILINE)
+
+
+def _describe_access(kind: str, frames: str, directory: Path) -> str:
+    calls = _FRAME.findall(frames)
+    if not calls:
+        return f"{kind.lower()} (no stack)"
+    top = calls[0][0].removeprefix("main.")
+    mine = next(((f, n) for _, f, n in calls if f.startswith("gotrio/")), None)
+    if mine is None:
+        return f"{kind.lower():5} by {top}"
+    name = Path(mine[0]).name
+    lines = (directory / name).read_text(encoding="utf-8").splitlines()
+    number = int(mine[1])
+    text = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+    line = f"{kind.lower():5} by {top} at {name}:{number}: {text}"
+    return line if len(line) <= 76 else line[:75] + "…"  # the page shows about 80 columns
+
+
+def race_summary(output: str, program: str) -> str:
+    """A stable summary of the race detector's reports in ``output``: each distinct race, its two accesses.
+
+    A raw report differs from run to run (addresses, goroutine numbers, which
+    access came first, how often a pair was hit). The summary keeps what does
+    not: for each race, the two accesses (read or write, the function on top
+    of the stack, the first line of the program's own code and that line's
+    text), sorted, each distinct pair once. Taught in the chapter ``once``.
+    """
+    directory = _package_dir(program)
+    races: set[tuple[str, ...]] = set()
+    for block in _RACE_BLOCK.findall(output):
+        races.add(tuple(sorted(_describe_access(kind, frames, directory)
+                               for kind, frames in _ACCESS.findall(block))))
+    lines = [f"race detector: {len(races)} distinct data race(s)"]
+    for number, pair in enumerate(sorted(races), 1):
+        lines.append(f"race {number}:")
+        lines.extend(f"  {access}" for access in pair)
+    return "\n".join(lines) + "\n"
+
+
+def run_go_tests(programs: Sequence[str], *, race: bool = False, timeout: float = 300.0) -> str:
+    """Run ``go test`` (with ``-race`` if asked) on the programs' packages; one stable line per package.
+
+    Each line is ``ok  PROGRAM`` (timings and Go's ``(cached)`` mark dropped:
+    Go reuses a passing result only while the package, its tests and the
+    flags are unchanged); any failing package raises :class:`GoError` with
+    Go's whole output. Taught in the chapter ``once``.
+    """
+    for program in programs:
+        _package_dir(program)
+    cmd = [str(go_command()), "test", *(["-race"] if race else []), *(f"./{p}" for p in programs)]
+    try:
+        result = subprocess.run(cmd, cwd=GO_MODULE, env=go_env({"CGO_ENABLED": "1"} if race else None), text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise GoError(f"go test {' '.join(programs)} did not finish within {timeout:g} s") from exc
+    if result.returncode != 0:
+        raise GoError(f"go test {' '.join(programs)} failed:\n{result.stdout}")
+    passed = re.findall(r"^ok\s+gotrio/(\S+)\s", result.stdout, re.MULTILINE)
+    if sorted(passed) != sorted(programs):
+        raise GoError(f"go test reported other packages than asked:\n{result.stdout}")
+    return "".join(f"ok  {p}\n" for p in sorted(passed))
+
+
 def _display_source(program: str) -> None:
     files = _sources(program)
     parts = []
@@ -215,7 +284,7 @@ def _display_source(program: str) -> None:
 
 def show_go(program: str, *, synctest: bool = False, exit_status: int = 0, compile_error: bool = False,
             race: bool = False, env: Mapping[str, str] | None = None, args: Sequence[str] = (),
-            source: bool = True) -> None:
+            source: bool = True, summarise_race: bool = False) -> None:
     """Show a Go program's source, run it and print its output, as a notebook cell beside its trio rebuild.
 
     ``show_go("pipelines/generator")`` shows ``chapters/go/pipelines/generator/main.go``,
@@ -224,7 +293,11 @@ def show_go(program: str, *, synctest: bool = False, exit_status: int = 0, compi
     the compiler's message is printed instead. Raises :class:`GoError` when Go
     does anything else than the cell expects. Returns nothing, so the cell
     shows only what Go printed; :func:`run_go` returns the run as a value.
+    With ``race=True, summarise_race=True`` it prints :func:`race_summary`
+    instead of the raw output, whose details change from run to run.
     """
+    if summarise_race and not race:
+        raise GoError(f"{program}: summarise_race=True needs race=True")
     if source:
         _display_source(program)
     if compile_error:
@@ -232,6 +305,6 @@ def show_go(program: str, *, synctest: bool = False, exit_status: int = 0, compi
         print(message, end="")
         return
     run = run_go(program, synctest=synctest, race=race, exit_status=exit_status, args=args, env=env)
-    print(run.output, end="")
+    print(race_summary(run.output, program) if summarise_race else run.output, end="")
     if run.exit_status != 0:
         print(f"exit status {run.exit_status}")
