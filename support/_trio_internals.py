@@ -15,6 +15,8 @@ What is relied on, as of trio 0.35 (``trio/_core/_run.py``):
 * ``_ALLOW_DETERMINISTIC_SCHEDULING`` and ``_r``: when the switch is on, each
   batch of runnable tasks is sorted by creation order and then handed to
   ``_r.shuffle``; otherwise it is reversed at random (``_r.random() < 0.5``).
+  trio's Hypothesis plugin turns the switch on for good once hypothesis is
+  imported; :func:`deterministic_scheduling` restores whatever it found.
 * ``MockClock._autojump()``: called by the run loop once every task has been
   blocked for ``autojump_threshold`` real seconds.
 * ``GLOBAL_RUN_CONTEXT.runner.deadlines``: a ``heapq`` list ``_heap`` of

@@ -464,3 +464,22 @@ def test_cancel_at_any_virtual_time_leaves_nothing_running(values, workers, canc
             assert got == expected[:len(got)]
         else:
             assert not Counter(got) - Counter(expected)
+
+
+# -- the package's layout: imports go one way -----------------------------------------------------
+
+
+def test_the_modules_import_one_way():
+    """_chain (the language) ← _engine (the workers) ← _pipeline (the runner) ← _measure: no cycle."""
+    import ast
+    from pathlib import Path
+
+    import support.pipelines
+
+    root = Path(support.pipelines.__file__).parent
+    order = ["_chain", "_engine", "_pipeline", "_measure"]
+    for i, name in enumerate(order):
+        tree = ast.parse((root / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {node.module.rsplit(".", 1)[-1] for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("support.pipelines")}
+        assert imported <= set(order[:i]), f"{name} imports {sorted(imported - set(order[:i]))}, later in {order}"

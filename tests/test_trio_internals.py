@@ -27,8 +27,10 @@ from support.trace import CATEGORIES, category
 
 
 def test_the_switch_and_the_generator_exist_with_their_types():
-    assert trio_run._ALLOW_DETERMINISTIC_SCHEDULING is False
+    # False in a plain process; trio's Hypothesis plugin turns it on for good once hypothesis is imported.
+    assert isinstance(trio_run._ALLOW_DETERMINISTIC_SCHEDULING, bool)
     assert isinstance(trio_run._r, random.Random)
+    assert callable(trio_run._hypothesis_plugin_setup)
 
 
 class Recording(random.Random):
@@ -49,13 +51,12 @@ def test_deterministic_scheduling_sorts_each_batch_by_creation_and_calls_shuffle
                 nursery.start_soon(trio.sleep, 0, name=name)
 
     order = Recording()
-    saved = trio_run._r
+    saved = (trio_run._ALLOW_DETERMINISTIC_SCHEDULING, trio_run._r)
     with internals.deterministic_scheduling(order):
         assert trio_run._ALLOW_DETERMINISTIC_SCHEDULING is True
         assert trio_run._r is order
         trio.run(main)
-    assert trio_run._ALLOW_DETERMINISTIC_SCHEDULING is False
-    assert trio_run._r is saved
+    assert (trio_run._ALLOW_DETERMINISTIC_SCHEDULING, trio_run._r) == saved
     assert ["a", "b", "c"] in order.batches  # the three tasks' first batch, in creation order
 
 
