@@ -94,6 +94,7 @@ if TYPE_CHECKING:
     from support.worker_pool import (
         BurstResult as BurstResult,
         DirectoryStore as DirectoryStore,
+        LoadSpec as LoadSpec,
         ServiceRun as ServiceRun,
         Settings as Settings,
         SettingsError as SettingsError,
@@ -101,10 +102,11 @@ if TYPE_CHECKING:
         measure_service as measure_service,
         object_name as object_name,
         open_dispatcher as open_dispatcher,
+        open_load as open_load,
         open_payload_server as open_payload_server,
         run_burst as run_burst,
+        spawn_go_server as spawn_go_server,
         spawn_server as spawn_server,
-        start_load as start_load,
     )
 
 

@@ -1,12 +1,13 @@
 """End-to-end measurements: server and load generator in two processes, results checked against the store.
 
-Mental model: :func:`measure_service` starts the server
-(:func:`~support.worker_pool.server.spawn_server`) on a fresh store, points
-the load generator (:func:`~support.worker_pool.load.start_load`) at it,
-samples the server's RSS while the load runs, interrupts the server (SIGINT:
-graceful drain), and then reads the store. A payload counts only when the
-server acknowledged it *and* its object is in the store with the right bytes;
-an acknowledged payload that is missing is *lost*. The time is the load's
+Mental model: :func:`measure_service` starts a server on a fresh store (the
+trio service, :func:`~support.worker_pool.server.spawn_server`, or the Go
+peer, :func:`~support.worker_pool.go_peer.spawn_go_server`), points the load
+generator (:func:`~support.worker_pool.load.open_load`) at it, samples the
+server's RSS while the load runs, interrupts the server (SIGINT: graceful
+drain), and then reads the store. A payload counts only when the server
+acknowledged it *and* its object is in the store with the right bytes; an
+acknowledged payload that is missing is *lost*. The time is the load's
 duration plus the drain, so acknowledging early and uploading late earns
 nothing.
 
@@ -20,20 +21,28 @@ import os
 import shutil
 import tempfile
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from support.worker_pool.dispatch import Mode
-from support.worker_pool.load import LoadReport, start_load
-from support.worker_pool.server import spawn_server
+from support.worker_pool.go_peer import spawn_go_server
+from support.worker_pool.load import LoadReport, LoadSpec, open_load
+from support.worker_pool.server import ServerProcess, spawn_server
+from support.worker_pool.settings import Ack
 from support.worker_pool.store import DirectoryStore
+
+Peer = Literal["trio", "go"]
 
 
 @dataclass(frozen=True)
 class ServiceRun:
     """One measured run. Rates use ``seconds`` = load duration + drain; RSS figures are the server's."""
 
+    peer: Peer
     mode: Mode
+    ack: Ack
     verified: int
     lost: int
     refused_but_stored: int
@@ -55,10 +64,15 @@ class ServiceRun:
         return self.verified / self.seconds * 60
 
 
-def scratch_root() -> Path:
-    """A parent for stores: tmpfs (/dev/shm) when there is one, else the system temp directory."""
+def scratch_root(durable: bool = False) -> Path:
+    """A parent for stores: tmpfs (/dev/shm) when there is one, else the system temp directory.
+
+    ``durable=True`` always gives the temp directory: ``fsync`` on tmpfs costs nothing, so it would measure nothing.
+    """
     shm = Path("/dev/shm")
-    return shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
+    if not durable and shm.is_dir() and os.access(shm, os.W_OK):
+        return shm
+    return Path(tempfile.gettempdir())
 
 
 def memory_mb(pid: int, field: str = "VmRSS") -> float:
@@ -77,35 +91,33 @@ def memory_mb(pid: int, field: str = "VmRSS") -> float:
 
 def measure_service(
     mode: Mode = "pool",
+    spec: LoadSpec | None = None,
     *,
-    duration: float = 5.0,
-    connections: int = 16,
-    payloads: int = 100,
-    size: int = 64,
+    peer: Peer = "trio",
+    ack: Ack = "queued",
     max_workers: int = 64,
     max_queue: int = 5000,
     latency: float = 0.0,
-    bad_every: int = 0,
-    shed_pause: float = 0.05,
     sample_every: float = 0.25,
 ) -> ServiceRun:
-    """Run the load against a fresh server in ``mode`` and check every acknowledgement against the store."""
-    root = Path(tempfile.mkdtemp(prefix="worker-pool-", dir=scratch_root()))
+    """Run the load ``spec`` against a fresh server and check every acknowledgement against the store."""
+    spec = spec or LoadSpec()
+    root = Path(tempfile.mkdtemp(prefix="worker-pool-", dir=scratch_root(ack == "durable")))
     try:
         store_dir = root / "store"
-        with spawn_server(store_dir, mode=mode, max_workers=max_workers, max_queue=max_queue, latency=latency) as srv:
-            load = start_load(
-                srv.url,
-                connections=connections,
-                duration=duration,
-                payloads=payloads,
-                size=size,
-                bad_every=bad_every,
-                shed_pause=shed_pause,
-                tag=f"m{mode}",
-            )
+        server: AbstractContextManager[ServerProcess]
+        if peer == "go":
+            if mode != "pool" or ack != "queued" or latency:
+                raise ValueError("the Go peer is the queued-ack pool without injected latency")
+            server = spawn_go_server(store_dir, max_workers=max_workers, max_queue=max_queue)
+        else:
+            server = spawn_server(
+                store_dir, mode=mode, ack=ack, max_workers=max_workers, max_queue=max_queue, latency=latency,
+                max_connections=max(512, spec.connections + 16),
+            )  # fmt: skip
+        with server as srv, open_load(srv.url, spec) as load:
             samples = []
-            while load.process.poll() is None:
+            while load.running():
                 samples.append(memory_mb(srv.pid))
                 time.sleep(sample_every)
             report: LoadReport = load.wait()
@@ -118,15 +130,16 @@ def measure_service(
         acked = set(report.acked)
         refused = {name for group in report.refused.values() for name in group}
         verified = len(acked & names)
-        seconds = report.elapsed + drain
         answered = sum(report.statuses.values())
         return ServiceRun(
+            peer=peer,
             mode=mode,
+            ack=ack,
             verified=verified,
             lost=len(acked) - verified + (len(report.acked) - len(acked)),
             refused_but_stored=len(refused & names),
             store_clean=store.check().clean,
-            seconds=seconds,
+            seconds=report.elapsed + drain,
             requests_per_s=answered / report.elapsed,
             p50_ms=report.quantile_ms(0.5),
             p99_ms=report.quantile_ms(0.99),

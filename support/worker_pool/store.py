@@ -8,8 +8,11 @@ never half of one, even if the writer dies mid-write. The name comes from the
 bytes alone, never from the request, so nothing a client sends can choose a
 path, and storing the same bytes twice leaves one object.
 
-Atomic is not durable: there is no ``fsync``, so a power cut may lose recent
-objects; the chapter's promise is about crashes of the *process*.
+Atomic is not durable. With ``durable=True`` each write also ``fsync``-s the
+file before the rename and the directory after it, so an object that ``put``
+returned survives a ``kill -9`` and a power cut. A process killed mid-write
+leaves a temporary file behind; :meth:`DirectoryStore.sweep` removes those,
+and the server calls it before it binds.
 
 The write itself is a few system calls on a local file (15-50 µs measured
 here), cheaper than a round trip through a worker thread (~130 µs), so it runs
@@ -24,6 +27,7 @@ import contextlib
 import hashlib
 import itertools
 import json
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,9 +82,12 @@ class DirectoryStore:
     injected; under :func:`support.run`'s virtual clock it costs nothing.
     """
 
-    def __init__(self, root: str | os.PathLike[str], *, latency: float = 0.0, offload: bool = False) -> None:
-        if latency < 0:
-            raise ValueError(f"latency must be >= 0 seconds, got {latency!r}")
+    def __init__(
+        self, root: str | os.PathLike[str], *, latency: float = 0.0, offload: bool = False, durable: bool = False
+    ) -> None:
+        if isinstance(latency, bool) or not isinstance(latency, int | float) or not 0 <= latency < math.inf:
+            raise ValueError(f"latency must be a finite number of seconds >= 0, got {latency!r}")
+        self.durable = durable
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._dir = os.fspath(self.root)
@@ -113,15 +120,39 @@ class DirectoryStore:
                 view = memoryview(content)
                 while view:
                     view = view[os.write(fd, view) :]
+                if self.durable:
+                    os.fsync(fd)
             finally:
                 os.close(fd)
             os.replace(temp, f"{self._dir}/{name}")
+            if self.durable:
+                self._sync_directory()
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
             raise
         self._written += 1
         return name
+
+    def _sync_directory(self) -> None:
+        fd = os.open(self._dir, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def sweep(self) -> int:
+        """Remove the temporary files a killed writer left behind; return how many there were.
+
+        Call it only while no writer uses the directory (the server does, before it binds).
+        """
+        swept = 0
+        for entry in os.scandir(self.root):
+            if entry.name.startswith(".") and entry.name.endswith(_TEMP_SUFFIX):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+                    swept += 1
+        return swept
 
     def get(self, name: str) -> bytes:
         """The bytes stored under ``name``; ``KeyError`` if there is no such object."""
