@@ -10,8 +10,9 @@ it fails decides the answer, always a 4xx with a JSON ``{"error": ...}`` body:
    read and thrown away (up to a cap, so the client hears the answer) and the
    answer is **413**; nothing past the limit is ever kept. A body that takes
    longer than ``read_timeout`` gets **408**. Both close an HTTP/1 connection;
-4a. when the pool cannot hold the largest request it could ever admit, the
-   answer is **503** before parsing, so shedding costs almost nothing;
+4a. when the pool has no room for the most payloads the body could hold (a
+   bound counted without parsing: its ``{`` characters), the answer is
+   **503** before parsing, so shedding costs almost nothing;
 5. strict UTF-8 and strict JSON (no NaN, no infinity, no runaway digits or
    nesting: Python's parser refuses those with ``ValueError``/``RecursionError``), else **400**;
 6. the shape ``{"data": [object, ...], "version"?: str, "token"?: str}`` with
@@ -167,7 +168,7 @@ class PayloadApp:
         if slow.cancelled_caught:
             raise Rejected(408, f"the body took longer than {self.settings.read_timeout:g} s")
         dispatcher = self.dispatcher
-        if dispatcher.room() < min(self.settings.max_payloads, dispatcher.capacity):
+        if dispatcher.room() < self._most_payloads(body):
             dispatcher.refuse_unparsed()  # shed before spending time on parsing
             return self._shed()
         payloads = parse_payloads(body, self.settings.max_payloads)
@@ -184,6 +185,15 @@ class PayloadApp:
         if ticket.failed:
             return 503, {"error": f"{ticket.failed} of {len(payloads)} payloads could not be stored"}, []
         return 201, {"stored": len(payloads)}, []
+
+    def _most_payloads(self, body: bytes) -> float:
+        """The most payloads this body could hold and still be admitted: a bound found without parsing.
+
+        Every payload is an object and the document is one, so a body holds at most
+        ``body.count(b"{") - 1`` payloads (a scan at memory speed); no request holds more
+        than ``max_payloads``, and none is admitted with more than the pool's capacity.
+        """
+        return max(1, min(body.count(b"{") - 1, self.settings.max_payloads, self.dispatcher.capacity))
 
     def _shed(self) -> tuple[int, dict[str, object], list[tuple[bytes, bytes]]]:
         retry = [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())]

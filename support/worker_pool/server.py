@@ -163,6 +163,13 @@ def _port(text: str) -> int:
     return value
 
 
+def _first_leaf(group: BaseExceptionGroup[OSError]) -> OSError:
+    first: OSError | BaseExceptionGroup[OSError] = group
+    while isinstance(first, BaseExceptionGroup):
+        first = first.exceptions[0]
+    return first
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: see ``--help``; MAX_WORKERS/MAX_QUEUE come from the environment."""
     parser = argparse.ArgumentParser(prog="python -m support.worker_pool serve", description=__doc__)
@@ -189,8 +196,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         stats = trio.run(_serve_until_signal, args.mode, store, settings, args.port, args.hold_uploads)
-    except OSError as error:
-        print(f"error: cannot listen on 127.0.0.1:{args.port}: {error.strerror or error}", file=sys.stderr)
+    except BaseExceptionGroup as group:  # the bind failed inside the dispatcher's nursery
+        failed, rest = group.split(OSError)
+        if failed is None or rest is not None:
+            raise
+        bind = _first_leaf(failed)
+        print(f"error: cannot listen on 127.0.0.1:{args.port}: {bind.strerror or bind}", file=sys.stderr)
         return 2
     stats["swept"] = swept
     print("STATS " + json.dumps(stats), flush=True)
