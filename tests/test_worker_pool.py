@@ -6,14 +6,22 @@ this process or in a child process, and the real load generator in another.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from functools import partial
 from pathlib import Path
 
+import h2.config
+import h2.connection
+import h2.events
 import httpx
 import psutil
 import pytest
@@ -24,18 +32,20 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from support import run
 from support.worker_pool import (
     DirectoryStore,
+    LoadSpec,
     Settings,
     SettingsError,
     WorkerPool,
     canonical_payload,
     object_name,
     open_dispatcher,
+    open_load,
     open_payload_server,
     run_burst,
-    LoadSpec,
-    open_load,
+    spawn_go_server,
     spawn_server,
 )
+from support.worker_pool._child import ROOT, child_environment
 
 # ---------------------------------------------------------------- settings
 
@@ -359,13 +369,16 @@ def test_soak_every_ack_stored_once_and_rss_flat(tmp_path):
 
 def test_sigint_under_load_drains_and_loses_nothing(tmp_path):
     store_dir = tmp_path / "store"
-    with spawn_server(store_dir, max_workers=8, max_queue=3000, latency=0.01) as server:
-        with open_load(server.url, LoadSpec(connections=8, duration=2.5, size=16, tag="sigint")) as load:
-            while load.running() and not any(store_dir.iterdir()):
-                time.sleep(0.05)
-            time.sleep(0.3)
-            stats = server.interrupt()
-            report = load.wait()
+    spec = LoadSpec(connections=8, duration=2.5, size=16, tag="sigint")
+    with (
+        spawn_server(store_dir, max_workers=8, max_queue=3000, latency=0.01) as server,
+        open_load(server.url, spec) as load,
+    ):
+        while load.running() and not any(store_dir.iterdir()):
+            time.sleep(0.05)
+        time.sleep(0.3)
+        stats = server.interrupt()
+        report = load.wait()
     acked = set(report.acked)
     assert acked, report.statuses
     assert stats["accepted"] == stats["stored"] and stats["failed"] == 0
@@ -399,18 +412,6 @@ def test_burst_in_virtual_time(tmp_path):
 
 
 # ---------------------------------------------------------------- hardening: the same client tests, trio and Go
-
-import signal  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from contextlib import closing  # noqa: E402
-
-import h2.config  # noqa: E402
-import h2.connection  # noqa: E402
-import h2.events  # noqa: E402
-
-from support.worker_pool import spawn_go_server  # noqa: E402
 
 SERVERS = {"trio": spawn_server, "go": spawn_go_server}
 
@@ -455,9 +456,11 @@ def test_same_client_tests_pass_on_trio_and_go(tmp_path, peer):
 
 
 def test_go_server_refuses_a_bad_setting(tmp_path):
-    with pytest.raises(RuntimeError, match='MAX_WORKERS must be a positive integer, got "eight"'):
-        with spawn_go_server(tmp_path, env={"MAX_WORKERS": "eight"}):
-            pass
+    with (
+        pytest.raises(RuntimeError, match='MAX_WORKERS must be a positive integer, got "eight"'),
+        spawn_go_server(tmp_path, env={"MAX_WORKERS": "eight"}),
+    ):
+        pass
 
 
 def _h2_connection(address: tuple[str, int]) -> tuple[socket.socket, h2.connection.H2Connection]:
@@ -471,7 +474,7 @@ def _h2_connection(address: tuple[str, int]) -> tuple[socket.socket, h2.connecti
 def _h2_answer_before_body(address: tuple[str, int], method: str, headers: list[tuple[str, str]]) -> int:
     """Send headers, then body data the server never asked for; return the status it answered with."""
     sock, conn = _h2_connection(address)
-    with closing(sock):
+    with contextlib.closing(sock):
         conn.send_headers(1, [(":method", method), (":path", "/payloads"), (":scheme", "http"),
                               (":authority", "x"), *headers])  # fmt: skip
         status = 0
@@ -639,8 +642,6 @@ def test_second_signal_abandons_the_drain_and_reports_it(tmp_path):
 
 
 def _serve_command(*args: str) -> subprocess.CompletedProcess[str]:
-    from support.worker_pool._child import ROOT, child_environment
-
     command = [sys.executable, "-m", "support.worker_pool", "serve", *args]
     return subprocess.run(command, env=child_environment(), cwd=ROOT, capture_output=True, text=True, timeout=30)
 
@@ -690,10 +691,8 @@ def test_fuzz_raw_bytes_never_end_the_server(raw_server, stream):
     with socket.create_connection(_address(server.url), timeout=5) as sock:
         sock.sendall(stream)
         sock.settimeout(0.05)
-        try:
+        with contextlib.suppress(TimeoutError, ConnectionResetError):
             sock.recv(1024)
-        except (TimeoutError, ConnectionResetError):
-            pass
     assert server.process.poll() is None
 
 

@@ -68,6 +68,9 @@ def _finite_float(text: str) -> float:
     return value
 
 
+_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)  # made once
+
+
 def parse_payloads(body: bytes, max_payloads: int) -> list[bytes]:
     """Decode a request body into the stored bytes of each payload, or raise :class:`Rejected`."""
     try:
@@ -75,7 +78,7 @@ def parse_payloads(body: bytes, max_payloads: int) -> list[bytes]:
     except UnicodeDecodeError as error:
         raise Rejected(400, f"body is not UTF-8 (byte {error.start})") from None
     try:
-        document = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        document = _DECODER.decode(text)
     except RecursionError:
         raise Rejected(400, "invalid JSON: nested too deeply") from None
     except ValueError as error:  # JSONDecodeError, and int() refusing thousands of digits

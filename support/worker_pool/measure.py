@@ -98,9 +98,13 @@ def measure_service(
     max_workers: int = 64,
     max_queue: int = 5000,
     latency: float = 0.0,
+    processes: int = 1,
     sample_every: float = 0.25,
 ) -> ServiceRun:
-    """Run the load ``spec`` against a fresh server and check every acknowledgement against the store."""
+    """Run the load ``spec`` against a fresh server and check every acknowledgement against the store.
+
+    ``processes`` trio servers share the port (each its own dispatcher and queue); RSS is the first one's.
+    """
     spec = spec or LoadSpec()
     root = Path(tempfile.mkdtemp(prefix="worker-pool-", dir=scratch_root(ack == "durable")))
     try:
@@ -113,7 +117,7 @@ def measure_service(
         else:
             server = spawn_server(
                 store_dir, mode=mode, ack=ack, max_workers=max_workers, max_queue=max_queue, latency=latency,
-                max_connections=max(512, spec.connections + 16),
+                max_connections=max(512, spec.connections + 16), processes=processes,
             )  # fmt: skip
         with server as srv, open_load(srv.url, spec) as load:
             samples = []

@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import IO
@@ -90,19 +90,22 @@ async def open_payload_server(
     port: int = 0,
     graceful_timeout: float = 5.0,
     hold_uploads: bool = False,
+    reuse_port: bool = False,
 ) -> AsyncIterator[PayloadServer]:
     """Serve ``POST /payloads`` on ``host:port`` (0: any free port) until the block ends, then drain.
 
     Leaving the block stops accepting, finishes requests in flight, then stores
     every admitted payload before returning. ``hold_uploads`` is a test hook:
     uploads wait until the drain starts (see :meth:`Dispatcher.hold_uploads`).
+    ``reuse_port`` sets ``SO_REUSEPORT``, so several processes can serve one
+    port, each with its own dispatcher; the kernel spreads connections over them.
     """
     if host not in LOOPBACK:
         raise ValueError(f"this book serves on loopback only, got host {host!r}")
     async with open_dispatcher(mode, store, settings) as dispatcher:
         if hold_uploads:
             dispatcher.hold_uploads()
-        listeners = await trio.open_tcp_listeners(port, host=host, backlog=1024)
+        listeners = await _listen(host, port, reuse_port)
         bound_host, bound_port = listeners[0].socket.getsockname()[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
         server = PayloadServer(
@@ -121,12 +124,29 @@ async def open_payload_server(
                 server.stop()
 
 
+async def _listen(host: str, port: int, reuse_port: bool) -> list[trio.SocketListener]:
+    if not reuse_port:
+        return await trio.open_tcp_listeners(port, host=host, backlog=1024)
+    family = trio.socket.AF_INET6 if ":" in host else trio.socket.AF_INET
+    sock = trio.socket.socket(family, trio.socket.SOCK_STREAM)
+    sock.setsockopt(trio.socket.SOL_SOCKET, trio.socket.SO_REUSEADDR, 1)
+    sock.setsockopt(trio.socket.SOL_SOCKET, trio.socket.SO_REUSEPORT, 1)
+    try:
+        await sock.bind(("127.0.0.1" if host == "localhost" else host, port))
+        sock.listen(1024)
+    except OSError:
+        sock.close()
+        raise
+    return [trio.SocketListener(sock)]
+
+
 async def _serve_until_signal(
-    mode: Mode, store: DirectoryStore, settings: Settings, port: int, hold: bool
+    mode: Mode, store: DirectoryStore, settings: Settings, port: int, hold: bool, reuse_port: bool
 ) -> dict[str, object]:
     with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
         async with trio.open_nursery() as watch:
-            async with open_payload_server(mode, store, settings, port=port, hold_uploads=hold) as server:
+            opened = open_payload_server(mode, store, settings, port=port, hold_uploads=hold, reuse_port=reuse_port)
+            async with opened as server:
                 print(f"LISTENING {server.url}", flush=True)
                 stop = trio.Event()
 
@@ -182,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-connections", type=int, default=Settings.max_connections)
     parser.add_argument("--read-timeout", type=_seconds, default=Settings.read_timeout)
     parser.add_argument("--hold-uploads", action="store_true", help="test hook: uploads wait until the drain")
+    parser.add_argument("--reuse-port", action="store_true", help="SO_REUSEPORT: share the port with siblings")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:
@@ -195,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
-        stats = trio.run(_serve_until_signal, args.mode, store, settings, args.port, args.hold_uploads)
+        stats = trio.run(
+            _serve_until_signal, args.mode, store, settings, args.port, args.hold_uploads, args.reuse_port
+        )
     except BaseExceptionGroup as group:  # the bind failed inside the dispatcher's nursery
         failed, rest = group.split(OSError)
         if failed is None or rest is not None:
@@ -226,6 +249,10 @@ class ServerProcess:
         """
         if self.process.poll() is None:
             self.process.send_signal(signum)
+        return self.collect(timeout)
+
+    def collect(self, timeout: float = 60.0) -> dict[str, object]:
+        """Wait for the exit (after a signal was sent) and return the final ``STATS``."""
         out, _ = self.process.communicate(timeout=timeout)
         self.output.extend(out.splitlines())
         for line in self.output:
@@ -267,6 +294,42 @@ def start_process(command: Sequence[str], env: Mapping[str, str], timeout: float
                 process.wait()
 
 
+class ServerGroup(ServerProcess):
+    """Several server processes sharing one port (``SO_REUSEPORT``): one ``url``, stats summed on interrupt."""
+
+    def __init__(self, members: list[ServerProcess]) -> None:
+        first = members[0]
+        super().__init__(first.process, first.url, first._errors)
+        self.members = members
+
+    def interrupt(self, timeout: float = 60.0, signum: int = signal.SIGINT) -> dict[str, object]:
+        """Interrupt every member, wait for each drain, and sum their counters."""
+        for member in self.members:
+            if member.process.poll() is None:
+                member.process.send_signal(signum)
+        totals: dict[str, object] = {}
+        for member in self.members:
+            for key, value in member.collect(timeout).items():
+                if isinstance(value, int) and not isinstance(value, bool):
+                    current = totals.get(key, 0)
+                    totals[key] = (current if isinstance(current, int) else 0) + value
+                elif isinstance(value, dict):
+                    merged = totals.setdefault(key, {})
+                    assert isinstance(merged, dict)
+                    for k, v in value.items():
+                        merged[k] = merged.get(k, 0) + v
+                else:
+                    totals[key] = value
+        totals["processes"] = len(self.members)
+        self.stats = totals
+        return totals
+
+    def kill(self) -> int:
+        """SIGKILL every member; returns the first one's exit status."""
+        statuses = [member.kill() for member in self.members]
+        return statuses[0]
+
+
 @contextmanager
 def spawn_server(
     store: str | os.PathLike[str],
@@ -280,14 +343,19 @@ def spawn_server(
     max_connections: int = Settings.max_connections,
     read_timeout: float = Settings.read_timeout,
     hold_uploads: bool = False,
+    processes: int = 1,
     env: Mapping[str, str] | None = None,
     timeout: float = 20.0,
 ) -> Iterator[ServerProcess]:
     """Start ``python -m support.worker_pool serve`` in a child process and wait until it listens.
 
-    The block's end interrupts it (SIGINT) if it still runs, and kills it if it
-    does not stop within ``timeout`` seconds.
+    With ``processes=N`` (N > 1) N servers share one port, each with its own
+    dispatcher, so each holds its own ``MAX_QUEUE`` and ``MAX_WORKERS``. The
+    block's end interrupts them (SIGINT) if they still run, and kills them if
+    they do not stop within ``timeout`` seconds.
     """
+    if isinstance(processes, bool) or not isinstance(processes, int) or processes < 1:
+        raise ValueError(f"processes must be an int >= 1, got {processes!r}")
     extra = {"MAX_WORKERS": str(max_workers)} if max_workers is not None else {}
     if max_queue is not None:
         extra["MAX_QUEUE"] = str(max_queue)
@@ -295,5 +363,19 @@ def spawn_server(
     command += ["--ack", ack, "--latency", repr(latency), "--max-body", str(max_body)]
     command += ["--max-connections", str(max_connections), "--read-timeout", repr(read_timeout)]
     command += ["--hold-uploads"] if hold_uploads else []
-    with start_process(command, child_environment(extra, env), timeout) as server:
-        yield server
+    environment = child_environment(extra, env)
+    if processes == 1:
+        with start_process(command, environment, timeout) as server:
+            yield server
+        return
+    with ExitStack() as stack:
+        first = stack.enter_context(start_process([*command, "--reuse-port"], environment, timeout))
+        port = first.url.rsplit(":", 1)[1].split("/", 1)[0]
+        rest = [
+            stack.enter_context(start_process([*command, "--reuse-port", "--port", port], environment, timeout))
+            for _ in range(processes - 1)
+        ]
+        group = ServerGroup([first, *rest])
+        yield group
+        if any(member.process.poll() is None for member in group.members):
+            group.interrupt(timeout)
