@@ -25,6 +25,7 @@ from support.worker_pool.dispatch import (
 from support.worker_pool.go_peer import spawn_go_server
 from support.worker_pool.load import LoadProcess, LoadReport, LoadSpec, open_load
 from support.worker_pool.measure import ServiceRun, measure_service
+from support.worker_pool.probes import h2_early_answer, request_body, send_payloads, try_gates, websocket_then_byte
 from support.worker_pool.server import PayloadServer, ServerProcess, open_payload_server, spawn_server
 from support.worker_pool.settings import Settings, SettingsError
 from support.worker_pool.store import DirectoryStore, StoreCheck, StoreStatistics, canonical_payload, object_name
@@ -52,13 +53,18 @@ __all__ = [
     "Ticket",
     "WorkerPool",
     "canonical_payload",
+    "h2_early_answer",
     "measure_service",
     "object_name",
     "open_dispatcher",
     "open_load",
     "open_payload_server",
     "parse_payloads",
+    "request_body",
     "run_burst",
+    "send_payloads",
     "spawn_go_server",
     "spawn_server",
+    "try_gates",
+    "websocket_then_byte",
 ]
