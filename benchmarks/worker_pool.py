@@ -72,6 +72,11 @@ def run(quick: bool = False) -> list[Figure]:
                "Go payloads/min at 256 connections / at 16"),
         Figure("workerpool.durable_vs_queued", ppm("durable16") / ppm("trio16"), "x",
                "trio durable ack (201 after fsync, real disk) / queued ack (202, tmpfs)"),
+        Figure("workerpool.cpu_vs_go", statistics.median(r.cpu_us_per_payload for r in runs["go16"])
+               / statistics.median(r.cpu_us_per_payload for r in runs["trio16"]), "x",
+               "Go / trio server CPU time per verified payload, 16 connections (less sensitive to a busy machine)"),
+        Figure("workerpool.cpu_us_per_payload", statistics.median(r.cpu_us_per_payload for r in runs["trio16"]),
+               "us", "trio server CPU (user + system, both processes) per verified payload, 16 connections"),
         Figure("workerpool.p99_ms", statistics.median(r.p99_ms for r in runs["trio16"]), "ms",
                "trio request latency seen by the load generator, 16 connections"),
         Figure("workerpool.peak_rss_mb", max(r.peak_rss_mb for r in runs["trio256"]), "MiB",

@@ -50,6 +50,7 @@ from support.worker_pool.store import DirectoryStore, object_name
 Mode = Literal["naive", "single", "pool"]
 MODES: tuple[Mode, ...] = ("naive", "single", "pool")
 _log = logging.getLogger("support.worker_pool")
+_BATCH = 31  # extra jobs a worker takes without a checkpoint when the store has no latency
 
 
 @dataclass(frozen=True)
@@ -267,9 +268,19 @@ class _Queued(Dispatcher):
         self._peak_queued = max(self._peak_queued, self._send.statistics().current_buffer_used)
 
     async def _work(self, receive: trio.MemoryReceiveChannel[Job], name: str) -> None:
+        inline = self.store.latency == 0 and not self.store.offload
         async with receive:
             async for content, ticket in receive:
                 await self._upload(content, name, ticket)
+                # A store without latency writes inline, without a checkpoint: take the jobs that
+                # are already waiting too (up to a batch) before going back to the scheduler. This
+                # saves one scheduler round trip per payload; the chapter's closing note measures it.
+                for _ in range(_BATCH * inline):
+                    try:
+                        content, ticket = receive.receive_nowait()
+                    except (trio.WouldBlock, trio.EndOfChannel):
+                        break
+                    await self._upload(content, name, ticket)
 
 
 class SingleProcessor(_Queued):

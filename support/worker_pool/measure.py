@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -57,11 +58,17 @@ class ServiceRun:
     transport_errors: int
     server: dict[str, object]
     load_cpu_seconds: float
+    server_cpu_seconds: float
 
     @property
     def payloads_per_min(self) -> float:
         """Acknowledged payloads verified in the store, per minute."""
         return self.verified / self.seconds * 60
+
+    @property
+    def cpu_us_per_payload(self) -> float:
+        """Server CPU time (user + system, every server process) per verified payload, in microseconds."""
+        return self.server_cpu_seconds / self.verified * 1e6 if self.verified else math.nan
 
 
 def scratch_root(durable: bool = False) -> Path:
@@ -89,6 +96,20 @@ def memory_mb(pid: int, field: str = "VmRSS") -> float:
     return math.nan
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far, from ``/proc/<pid>/stat`` (NaN if unknown)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return math.nan
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure_service(
     mode: Mode = "pool",
     spec: LoadSpec | None = None,
@@ -104,6 +125,7 @@ def measure_service(
     """Run the load ``spec`` against a fresh server and check every acknowledgement against the store.
 
     ``processes`` trio servers share the port (each its own dispatcher and queue); RSS is the first one's.
+    Server CPU is counted from the moment the servers listen to their exit (``RUSAGE_CHILDREN``).
     """
     spec = spec or LoadSpec()
     root = Path(tempfile.mkdtemp(prefix="worker-pool-", dir=scratch_root(ack == "durable")))
@@ -119,15 +141,19 @@ def measure_service(
                 store_dir, mode=mode, ack=ack, max_workers=max_workers, max_queue=max_queue, latency=latency,
                 max_connections=max(512, spec.connections + 16), processes=processes,
             )  # fmt: skip
-        with server as srv, open_load(srv.url, spec) as load:
-            samples = []
-            while load.running():
-                samples.append(memory_mb(srv.pid))
-                time.sleep(sample_every)
-            report: LoadReport = load.wait()
+        with server as srv:
+            startup_cpu = sum(cpu_seconds(m.pid) for m in getattr(srv, "members", [srv]))
+            with open_load(srv.url, spec) as load:
+                samples = []
+                while load.running():
+                    samples.append(memory_mb(srv.pid))
+                    time.sleep(sample_every)
+                report: LoadReport = load.wait()
             drain_started = time.perf_counter()
             peak = memory_mb(srv.pid, "VmHWM")
+            reaped = _children_cpu()  # the load generator is reaped already, the servers not yet
             stats = srv.interrupt()
+            server_cpu = _children_cpu() - reaped - startup_cpu  # the servers' whole lives, less startup
             drain = time.perf_counter() - drain_started
         store = DirectoryStore(store_dir)
         names = store.names()
@@ -153,6 +179,7 @@ def measure_service(
             transport_errors=report.transport_errors,
             server=stats,
             load_cpu_seconds=report.cpu_seconds,
+            server_cpu_seconds=server_cpu,
         )
     finally:
         shutil.rmtree(root, ignore_errors=True)
