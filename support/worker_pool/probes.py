@@ -75,7 +75,9 @@ def _address(url: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def h2_early_answer(url: str, method: str = "PUT", chunks: int = 40) -> int:
+def h2_early_answer(
+    url: str, method: str = "PUT", *, content_type: str = "application/json", content_length: int | None = None
+) -> int:
     """HTTP/2 (prior knowledge): send headers the server refuses, then body data anyway.
 
     Returns the status the server answered with (0: none came before it closed).
@@ -83,18 +85,23 @@ def h2_early_answer(url: str, method: str = "PUT", chunks: int = 40) -> int:
     sock = socket.create_connection(_address(url), timeout=5)
     conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
     conn.initiate_connection()
-    status = 0
+    head = [(":method", method), (":path", "/payloads"), (":scheme", "http"), (":authority", "x")]
+    head.append(("content-type", content_type))
+    if content_length is not None:
+        head.append(("content-length", str(content_length)))
+    status, after = 0, 0
     with contextlib.closing(sock):
-        head = [(":method", method), (":path", "/payloads"), (":scheme", "http"), (":authority", "x")]
-        conn.send_headers(1, [*head, ("content-type", "application/json")])
+        conn.send_headers(1, head)
         sock.settimeout(0.2)
-        for _ in range(chunks):
+        while after < 4:  # a few more chunks once the answer is in: the data the server did not ask for
+            after += status != 0
             if conn.local_flow_control_window(1) >= 16_000:
                 conn.send_data(1, b"x" * 16_000)
             try:
                 sock.sendall(conn.data_to_send())
                 data = sock.recv(65536)
             except TimeoutError:
+                after += 1
                 continue
             except OSError:
                 break
