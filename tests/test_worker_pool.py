@@ -81,6 +81,33 @@ def test_settings_fields_checked():
         Settings(max_body=0)
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("ack", "maybe", "ack must be one of queued, durable"),
+        ("read_timeout", float("nan"), "read_timeout must be a finite number of seconds"),
+        ("drain_timeout", -1, "drain_timeout must be a finite number of seconds"),
+        ("max_connections", 0, "max_connections must be an integer from 1"),
+        ("retries", 2.5, "retries must be an integer from 0"),
+    ],
+)
+def test_new_settings_are_checked(field, value, words):
+    with pytest.raises(SettingsError, match=words):
+        Settings(**{field: value})
+
+
+def test_load_spec_is_typed_and_its_child_reports_its_stderr(tmp_path):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'conections'"):
+        LoadSpec(conections=4)  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="duration must be a finite number"):
+        LoadSpec(duration=float("inf"))
+    with (
+        pytest.raises(RuntimeError, match=r"exited with 2: error: --url must point at loopback"),
+        open_load("http://example.com/payloads", LoadSpec()) as load,
+    ):
+        load.wait()
+
+
 def test_server_refuses_bad_setting_with_its_name(tmp_path):
     env = dict(os.environ, MAX_QUEUE="lots")
     with (

@@ -29,6 +29,8 @@ def child_environment(extra: Mapping[str, str] | None = None, base: Mapping[str,
 
 def tail(errors: IO[str], limit: int = 800) -> str:
     """The last ``limit`` characters a child wrote to ``errors`` (a temporary file)."""
+    if errors.closed:
+        return ""
     errors.flush()
     errors.seek(0)
     return errors.read()[-limit:].strip()
