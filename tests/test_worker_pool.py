@@ -373,7 +373,7 @@ def _rss_mb(pid: int) -> float:
 def test_soak_every_ack_stored_once_and_rss_flat(tmp_path):
     store_dir = tmp_path / "store"
     with spawn_server(store_dir, max_workers=4, max_queue=400, latency=0.002, max_body=8192) as server:
-        spec = LoadSpec(connections=12, duration=2.5, payloads=50, size=32, bad_every=9, max_body=8192, tag="soak")
+        spec = LoadSpec(connections=12, duration=2.5, payloads=50, size=32, bad_every=4, max_body=8192, tag="soak")
         with open_load(server.url, spec) as load:
             samples = []
             while load.running():
@@ -703,3 +703,17 @@ def test_after_the_fuzz_the_server_answers_and_stored_equals_acknowledged(raw_se
     stats = server.interrupt()
     assert len(acked) == 20 and acked <= DirectoryStore(store_dir).names()
     assert stats["accepted"] == stats["stored"] and stats["failed"] == stats["unstored"] == 0
+
+
+def test_413_from_the_declared_length_closes_the_connection_and_says_so(tmp_path):
+    """Defect 8: the 413 decided from Content-Length now carries ``Connection: close``, and the server closes."""
+    with spawn_server(tmp_path / "store", max_body=1000) as server:
+        with socket.create_connection(_address(server.url), timeout=5) as sock:
+            sock.sendall(b"POST /payloads HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 20000000\r\n\r\n{")  # fmt: skip
+            answer = b""
+            while chunk := sock.recv(4096):  # the server closes after the answer: recv returns b""
+                answer += chunk
+        server.interrupt()
+    head = answer.split(b"\r\n\r\n", 1)[0].lower()
+    assert head.startswith(b"http/1.1 413") and b"connection: close" in head
