@@ -153,17 +153,24 @@ if TYPE_CHECKING:
     from support.worker_pool import (
         BurstResult as BurstResult,
         DirectoryStore as DirectoryStore,
+        LoadSpec as LoadSpec,
         ServiceRun as ServiceRun,
         Settings as Settings,
         SettingsError as SettingsError,
         canonical_payload as canonical_payload,
+        h2_early_answer as h2_early_answer,
         measure_service as measure_service,
         object_name as object_name,
         open_dispatcher as open_dispatcher,
+        open_load as open_load,
         open_payload_server as open_payload_server,
+        request_body as request_body,
         run_burst as run_burst,
+        send_payloads as send_payloads,
+        spawn_go_server as spawn_go_server,
         spawn_server as spawn_server,
-        start_load as start_load,
+        try_gates as try_gates,
+        websocket_then_byte as websocket_then_byte,
     )
 
 

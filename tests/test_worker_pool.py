@@ -6,14 +6,22 @@ this process or in a child process, and the real load generator in another.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from functools import partial
 from pathlib import Path
 
+import h2.config
+import h2.connection
+import h2.events
 import httpx
 import psutil
 import pytest
@@ -24,17 +32,21 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from support import run
 from support.worker_pool import (
     DirectoryStore,
+    LoadSpec,
     Settings,
     SettingsError,
     WorkerPool,
     canonical_payload,
+    h2_early_answer,
     object_name,
     open_dispatcher,
+    open_load,
     open_payload_server,
     run_burst,
+    spawn_go_server,
     spawn_server,
-    start_load,
 )
+from support.worker_pool._child import ROOT, child_environment
 
 # ---------------------------------------------------------------- settings
 
@@ -67,6 +79,33 @@ def test_settings_errors_name_the_variable(variable, value, words):
 def test_settings_fields_checked():
     with pytest.raises(SettingsError, match="max_body must be an integer"):
         Settings(max_body=0)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("ack", "maybe", "ack must be one of queued, durable"),
+        ("read_timeout", float("nan"), "read_timeout must be a finite number of seconds"),
+        ("drain_timeout", -1, "drain_timeout must be a finite number of seconds"),
+        ("max_connections", 0, "max_connections must be an integer from 1"),
+        ("retries", 2.5, "retries must be an integer from 0"),
+    ],
+)
+def test_new_settings_are_checked(field, value, words):
+    with pytest.raises(SettingsError, match=words):
+        Settings(**{field: value})
+
+
+def test_load_spec_is_typed_and_its_child_reports_its_stderr(tmp_path):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'conections'"):
+        LoadSpec(conections=4)  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="duration must be a finite number"):
+        LoadSpec(duration=float("inf"))
+    with (
+        pytest.raises(RuntimeError, match=r"exited with 2: error: --url must point at loopback"),
+        open_load("http://example.com/payloads", LoadSpec()) as load,
+    ):
+        load.wait()
 
 
 def test_server_refuses_bad_setting_with_its_name(tmp_path):
@@ -162,7 +201,7 @@ def test_store_latency_is_injected(tmp_path):
         return trio.current_time()
 
     assert run(main) == 2.5
-    with pytest.raises(ValueError, match="latency must be >= 0"):
+    with pytest.raises(ValueError, match="latency must be a finite number of seconds >= 0"):
         DirectoryStore(tmp_path, latency=-1)
 
 
@@ -242,12 +281,12 @@ JSON = {"content-type": "application/json"}
 
 def test_handler_statuses(tmp_path):
     store = DirectoryStore(tmp_path, latency=60.0)  # the one worker stays busy for the whole test
-    cfg = Settings(max_workers=1, max_queue=2, max_body=2000, max_payloads=3)
+    cfg = Settings(max_workers=1, max_queue=2, max_body=2000, max_payloads=3, drain_timeout=0.2)
 
     async def main() -> list[tuple[int, str]]:
         got = []
         opened = open_payload_server("pool", store, cfg, graceful_timeout=0.5)
-        with trio.CancelScope() as everything:  # a hard stop at the end: this test is not about the drain
+        with trio.CancelScope() as everything:  # a hard stop at the end; the drain gives up after 0.2 s
             async with opened as server, httpx.AsyncClient() as client:
                 post = client.post
                 base = server.url.rsplit("/", 1)[0]
@@ -313,7 +352,7 @@ _types = st.sampled_from(
 )
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=_bodies, content_type=_types, method=st.sampled_from(["POST", "POST", "POST", "PUT", "GET", "DELETE"]))
 def test_fuzz_handler_answers_only_4xx(fuzz_server, body, content_type, method):
     headers = {"content-type": content_type} if content_type else {}
@@ -334,14 +373,13 @@ def _rss_mb(pid: int) -> float:
 def test_soak_every_ack_stored_once_and_rss_flat(tmp_path):
     store_dir = tmp_path / "store"
     with spawn_server(store_dir, max_workers=4, max_queue=400, latency=0.002, max_body=8192) as server:
-        load = start_load(
-            server.url, connections=12, duration=5, payloads=50, size=32, bad_every=9, max_body=8192, tag="soak"
-        )
-        samples = []
-        while load.process.poll() is None:
-            samples.append(_rss_mb(server.pid))
-            time.sleep(0.2)
-        report = load.wait()
+        spec = LoadSpec(connections=12, duration=2.5, payloads=50, size=32, bad_every=4, max_body=8192, tag="soak")
+        with open_load(server.url, spec) as load:
+            samples = []
+            while load.running():
+                samples.append(_rss_mb(server.pid))
+                time.sleep(0.2)
+            report = load.wait()
         stats = server.interrupt()
     statuses = {int(s): n for s, n in report.statuses.items()}
     assert set(statuses) <= {202, 400, 413, 503} and statuses.keys() >= {202, 400, 413, 503}
@@ -359,9 +397,12 @@ def test_soak_every_ack_stored_once_and_rss_flat(tmp_path):
 
 def test_sigint_under_load_drains_and_loses_nothing(tmp_path):
     store_dir = tmp_path / "store"
-    with spawn_server(store_dir, max_workers=8, max_queue=3000, latency=0.01) as server:
-        load = start_load(server.url, connections=8, duration=2.5, payloads=100, size=16, tag="sigint")
-        while load.process.poll() is None and not any(store_dir.iterdir()):
+    spec = LoadSpec(connections=8, duration=1.5, size=16, tag="sigint")
+    with (
+        spawn_server(store_dir, max_workers=8, max_queue=3000, latency=0.01) as server,
+        open_load(server.url, spec) as load,
+    ):
+        while load.running() and not any(store_dir.iterdir()):
             time.sleep(0.05)
         time.sleep(0.3)
         stats = server.interrupt()
@@ -396,3 +437,283 @@ def test_burst_in_virtual_time(tmp_path):
     assert pool.answers == (202, 202) + (503,) * 8
     assert (max(pool.uploading), max(pool.queued), pool.stored, pool.finished_at) == (20, 180, 200, 2.0)
     assert pool.times[0] == 0.0 and pool.times[-1] == 2.0 and pool.uploading[-1] == 0
+
+
+# ---------------------------------------------------------------- hardening: the same client tests, trio and Go
+
+SERVERS = {"trio": spawn_server, "go": spawn_go_server}
+
+
+def _address(url: str) -> tuple[str, int]:
+    host_port = url.split("//", 1)[1].split("/", 1)[0]
+    host, port = host_port.rsplit(":", 1)
+    return host, int(port)
+
+
+def client_tries(url: str) -> list[tuple[int, str]]:
+    """The client test both servers must pass: each gate's status, plus Allow and Retry-After where due."""
+    base = url.rsplit("/", 1)[0]
+    tries = [
+        ("GET", url, {}, None),
+        ("POST", base + "/elsewhere", JSON, _body({"a": 1})),
+        ("POST", url, {"content-type": "text/plain"}, _body({"a": 1})),
+        ("POST", url, JSON, _body({"pad": "x" * 3000})),
+        ("POST", url, JSON, b'{"data": ['),
+        ("POST", url, JSON, _body({"a": 1}) + b'{"data": [{"b": 2}]}'),  # trailing JSON
+        ("POST", url, JSON, _body(1, 2)),
+        ("POST", url, JSON, _body({"a": 1}, {"b": "\u00e9\U0001f600"})),
+    ]
+    got = []
+    with httpx.Client(timeout=10) as client:
+        for method, target, headers, content in tries:
+            response = client.request(method, target, headers=headers, content=content)
+            extra = response.headers.get("allow", "") if response.status_code == 405 else ""
+            got.append((response.status_code, extra))
+    return got
+
+
+@pytest.mark.parametrize("peer", sorted(SERVERS))
+def test_same_client_tests_pass_on_trio_and_go(tmp_path, peer):
+    with SERVERS[peer](tmp_path / "store", max_workers=2, max_queue=200, max_body=2000) as server:
+        got = client_tries(server.url)
+        stats = server.interrupt()
+    assert got == [(405, "POST"), (404, ""), (415, ""), (413, ""), (400, ""), (400, ""), (400, ""), (202, "")]
+    names = DirectoryStore(tmp_path / "store").names()
+    assert names == {object_name(canonical_payload(p)) for p in ({"a": 1}, {"b": "\u00e9\U0001f600"})}
+    assert stats["accepted"] == stats["stored"] == 2
+
+
+def test_go_server_refuses_a_bad_setting(tmp_path):
+    with (
+        pytest.raises(RuntimeError, match='MAX_WORKERS must be a positive integer, got "eight"'),
+        spawn_go_server(tmp_path, env={"MAX_WORKERS": "eight"}),
+    ):
+        pass
+
+
+def _h2_connection(address: tuple[str, int]) -> tuple[socket.socket, h2.connection.H2Connection]:
+    sock = socket.create_connection(address, timeout=5)
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    conn.initiate_connection()
+    sock.sendall(conn.data_to_send())
+    return sock, conn
+
+
+def test_h2_answer_before_body_and_hang_up_never_end_the_server(tmp_path):
+    """Defects 1 and 2 (the server died with KeyError / BusyResourceError): now each closes one connection."""
+    with spawn_server(tmp_path / "store", max_workers=2, max_queue=2000, max_body=2000) as server:
+        address = _address(server.url)
+        assert h2_early_answer(server.url, "PUT") == 405
+        assert h2_early_answer(server.url, "POST", content_type="text/plain") == 415
+        assert h2_early_answer(server.url, "POST", content_length=20 << 20) == 413
+        for _ in range(3):  # many streams with bodies, then a hang-up with all of them open
+            sock, conn = _h2_connection(address)
+            for stream in range(1, 20, 2):
+                conn.send_headers(stream, [(":method", "POST"), (":path", "/payloads"), (":scheme", "http"),
+                                           (":authority", "x"), ("content-type", "application/json")])  # fmt: skip
+                conn.send_data(stream, _body({"s": stream}), end_stream=True)
+            sock.sendall(conn.data_to_send())
+            sock.close()
+        response = httpx.post(server.url, content=_body({"after": 1}), headers=JSON)
+        assert response.status_code == 202
+        stats = server.interrupt()
+    assert stats["accepted"] == stats["stored"] >= 1 and stats["unstored"] == 0
+
+
+def test_websocket_upgrade_and_stray_byte(tmp_path):
+    """Defect 3: a websocket upgrade is refused with 403, and the stray byte after it ends only that connection."""
+    with spawn_server(tmp_path / "store", max_workers=2, max_queue=100) as server:
+        upgrade = (b"GET /payloads HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")  # fmt: skip
+        with socket.create_connection(_address(server.url), timeout=5) as sock:
+            sock.sendall(upgrade)
+            assert sock.recv(100).startswith(b"HTTP/1.1 403")
+        for _ in range(5):  # the stray byte may come before or after the refusal: either way one connection ends
+            with socket.create_connection(_address(server.url), timeout=5) as sock:
+                sock.sendall(upgrade + b"Z")
+                answer = sock.recv(100)
+            assert answer == b"" or answer.startswith((b"HTTP/1.1 403", b"HTTP/1.1 400"))
+        assert httpx.post(server.url, content=_body({"a": 1}), headers=JSON).status_code == 202
+        stats = server.interrupt()
+    assert stats["answers"]["202"] == 1 and stats["answers"]["403"] >= 1
+
+
+def test_failed_writes_are_retried_logged_and_reported(tmp_path, caplog):
+    """Defect 4: a write that fails is retried; one that keeps failing is logged and counted, never silent."""
+
+    class Flaky(DirectoryStore):
+        failures = 2
+
+        def write(self, content: bytes) -> str:
+            if Flaky.failures > 0:
+                Flaky.failures -= 1
+                raise OSError(24, "Too many open files")
+            return super().write(content)
+
+    async def main() -> tuple[object, object]:
+        async with open_dispatcher("pool", Flaky(tmp_path / "a"), Settings(max_workers=1, retries=3)) as pool:
+            await pool.submit([canonical_payload({"n": 1})])
+        async with open_dispatcher("pool", Flaky(tmp_path / "b"), Settings(max_workers=1, retries=1)) as doomed:
+            Flaky.failures = 5
+            await doomed.submit([canonical_payload({"n": 2})])
+        return pool.statistics(), doomed.statistics()
+
+    good, bad = run(main)
+    assert (good.stored, good.retried, good.failed) == (1, 2, 0)
+    assert (bad.stored, bad.retried, bad.failed) == (0, 1, 1)
+    assert "gave up on" in caplog.text and "retrying in 0.010 s" in caplog.text
+
+
+def test_a_store_that_vanishes_makes_the_exit_status_non_zero(tmp_path):
+    store_dir = tmp_path / "store"
+    with spawn_server(store_dir, max_workers=1, max_queue=10) as server:
+        store_dir.rename(tmp_path / "gone")  # every write from now on fails: the directory is not there
+        assert httpx.post(server.url, content=_body({"a": 1}), headers=JSON).status_code == 202
+        with pytest.raises(RuntimeError, match=r"(?s)exited with 1:.*gave up on"):
+            server.interrupt()
+    assert '"failed": 1' in "\n".join(server.output)
+
+
+def test_slow_bodies_time_out_and_connections_are_limited(tmp_path):
+    """Defect 5: a trickled body gets 408 after read_timeout; past max_connections, clients wait their turn."""
+    with spawn_server(tmp_path / "store", max_workers=2, max_queue=100, max_connections=2, read_timeout=0.5) as server:
+        slow = []
+        for _ in range(2):  # both slots held by clients that never finish their body
+            sock = socket.create_connection(_address(server.url), timeout=5)
+            sock.sendall(b"POST /payloads HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 100\r\n\r\n{")  # fmt: skip
+            slow.append(sock)
+        started = time.monotonic()
+        response = httpx.post(server.url, content=_body({"honest": 1}), headers=JSON, timeout=10)
+        waited = time.monotonic() - started
+        answers = [sock.recv(200) for sock in slow]
+        for sock in slow:
+            sock.close()
+        stats = server.interrupt()
+    assert response.status_code == 202 and waited >= 0.4  # it waited for a slot
+    assert all(answer.startswith(b"HTTP/1.1 408") and b"connection: close" in answer for answer in answers)
+    assert stats["stored"] == 1
+
+
+def _acknowledge(url: str, count: int, tag: str) -> set[str]:
+    """Send ``count`` payloads, one request of 10 at a time; return the names of those acknowledged."""
+    acked = set()
+    with httpx.Client(timeout=10) as client:
+        for start in range(0, count, 10):
+            payloads = [{"tag": tag, "n": n} for n in range(start, start + 10)]
+            if client.post(url, content=_body(*payloads), headers=JSON).is_success:
+                acked |= {object_name(canonical_payload(p)) for p in payloads}
+    return acked
+
+
+@pytest.mark.parametrize(("ack", "lost"), [("queued", 40), ("durable", 0)])
+def test_sigkill_loses_the_queue_only_when_acknowledged_before_the_write(tmp_path, ack, lost):
+    """Defect 7: queued acks are lost to kill -9 (the article's design); durable acks are not."""
+    store_dir = tmp_path / "store"
+    with spawn_server(store_dir, ack=ack, max_workers=4, max_queue=100, hold_uploads=ack == "queued") as server:
+        acked = _acknowledge(server.url, 40, ack)
+        assert server.kill() == -signal.SIGKILL
+    assert len(acked) == 40
+    assert len(acked - DirectoryStore(store_dir).names()) == lost
+    (store_dir / ".stale.1.2.tmp").write_bytes(b"half")  # what a writer killed mid-write leaves
+    with spawn_server(store_dir) as again:
+        stats = again.interrupt()
+    assert stats["swept"] == 1 and DirectoryStore(store_dir).check().clean
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("ack", ["queued", "durable"])
+def test_sigint_and_sigterm_lose_nothing(tmp_path, ack, signum):
+    store_dir = tmp_path / "store"
+    with spawn_server(store_dir, ack=ack, max_workers=2, max_queue=100, latency=0.01) as server:
+        acked = _acknowledge(server.url, 50, ack)
+        stats = server.interrupt(signum=signum)
+    assert acked <= DirectoryStore(store_dir).names()
+    assert stats["stored"] == stats["accepted"] == 50 and stats["unstored"] == 0
+
+
+def test_second_signal_abandons_the_drain_and_reports_it(tmp_path):
+    with spawn_server(tmp_path / "store", max_workers=1, max_queue=100, latency=30.0) as server:
+        assert httpx.post(server.url, content=_body(*({"n": n} for n in range(5))), headers=JSON).status_code == 202
+        server.process.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        with pytest.raises(RuntimeError, match="exited with 1"):
+            server.interrupt()
+    stats = server.stats
+    assert stats is not None and (stats["accepted"], stats["stored"], stats["unstored"]) == (5, 0, 5)
+
+
+def _serve_command(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "support.worker_pool", "serve", *args]
+    return subprocess.run(command, env=child_environment(), cwd=ROOT, capture_output=True, text=True, timeout=30)
+
+
+def test_command_line_refuses_bad_values_in_one_line(tmp_path):
+    for args, words in (
+        (["--latency", "nan"], "must be a finite number of seconds"),
+        (["--port", "70000"], "must be from 0 to 65535"),
+    ):
+        done = _serve_command("--store", str(tmp_path), *args)
+        assert done.returncode == 2 and words in done.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = _serve_command("--store", str(tmp_path), "--port", str(taken.getsockname()[1]))
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("error: cannot listen on 127.0.0.1:") and "Traceback" not in done.stderr
+
+
+_H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+_raw_streams = st.one_of(
+    st.binary(max_size=400),
+    st.builds(lambda tail: b"POST /payloads HTTP/1.1\r\nHost: x\r\n" + tail, st.binary(max_size=300)),
+    st.builds(lambda tail: _H2_PREFACE + tail, st.binary(max_size=300)),
+    st.builds(
+        lambda kind, tail: b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: " + kind + b"\r\n"
+        b"HTTP2-Settings: AAMAAABkAAQAAP__\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        b"Sec-WebSocket-Version: 13\r\n\r\n" + tail,
+        st.sampled_from([b"websocket", b"h2c", b"nonsense"]),
+        st.binary(max_size=200),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def raw_server(tmp_path_factory):
+    store_dir = tmp_path_factory.mktemp("raw") / "store"
+    with spawn_server(store_dir, max_workers=2, max_queue=1000, read_timeout=0.5) as server:
+        yield server, store_dir
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(stream=_raw_streams)
+def test_fuzz_raw_bytes_never_end_the_server(raw_server, stream):
+    server, _ = raw_server
+    with socket.create_connection(_address(server.url), timeout=5) as sock:
+        sock.sendall(stream)
+        sock.settimeout(0.05)
+        with contextlib.suppress(TimeoutError, ConnectionResetError):
+            sock.recv(1024)
+    assert server.process.poll() is None
+
+
+def test_after_the_fuzz_the_server_answers_and_stored_equals_acknowledged(raw_server):
+    server, store_dir = raw_server
+    acked = _acknowledge(server.url, 20, "after-fuzz")
+    stats = server.interrupt()
+    assert len(acked) == 20 and acked <= DirectoryStore(store_dir).names()
+    assert stats["accepted"] == stats["stored"] and stats["failed"] == stats["unstored"] == 0
+
+
+def test_413_from_the_declared_length_closes_the_connection_and_says_so(tmp_path):
+    """Defect 8: the 413 decided from Content-Length now carries ``Connection: close``, and the server closes."""
+    with spawn_server(tmp_path / "store", max_body=1000) as server:
+        with socket.create_connection(_address(server.url), timeout=5) as sock:
+            sock.sendall(b"POST /payloads HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 20000000\r\n\r\n{")  # fmt: skip
+            answer = b""
+            while chunk := sock.recv(4096):  # the server closes after the answer: recv returns b""
+                answer += chunk
+        server.interrupt()
+    head = answer.split(b"\r\n\r\n", 1)[0].lower()
+    assert head.startswith(b"http/1.1 413") and b"connection: close" in head

@@ -8,14 +8,21 @@ it fails decides the answer, always a 4xx with a JSON ``{"error": ...}`` body:
 3. ``Content-Type: application/json`` (UTF-8), else **415**;
 4. the body is counted *while it is read*: past ``max_body`` bytes the rest is
    read and thrown away (up to a cap, so the client hears the answer) and the
-   answer is **413**; nothing past the limit is ever kept;
+   answer is **413**; nothing past the limit is ever kept. A body that takes
+   longer than ``read_timeout`` gets **408**. Both close an HTTP/1 connection;
+4a. when the pool has no room for the most payloads the body could hold (a
+   bound counted without parsing: its ``{`` characters), the answer is
+   **503** before parsing, so shedding costs almost nothing;
 5. strict UTF-8 and strict JSON (no NaN, no infinity, no runaway digits or
    nesting: Python's parser refuses those with ``ValueError``/``RecursionError``), else **400**;
 6. the shape ``{"data": [object, ...], "version"?: str, "token"?: str}`` with
    1..``max_payloads`` payloads, else **400** (**413** when there are too many);
-7. the dispatcher admits the payloads: **202** ``{"accepted": n}``; or the pool
-   is full: **503** with ``Retry-After`` (when the queue has no room at all,
-   this answer comes before parsing, so shedding stays cheap).
+7. the dispatcher admits the payloads: **202** ``{"accepted": n}`` when
+   ``ack="queued"``, or, when ``ack="durable"``, **201** ``{"stored": n}``
+   once every payload is written and synced (**503** if a write failed for
+   good); or the pool is full: **503** with ``Retry-After``.
+
+A websocket upgrade is refused with 403: this service speaks HTTP only.
 
 Taught in the chapter ``worker_pool``.
 """
@@ -26,15 +33,20 @@ import json
 import math
 from typing import Final
 
+import trio
 from hypercorn.typing import ASGIReceiveCallable, ASGISendCallable, Scope
 
-from support.worker_pool.dispatch import Dispatcher
+from support.worker_pool.dispatch import Dispatcher, Ticket
 from support.worker_pool.settings import Settings
 from support.worker_pool.store import canonical_payload
 
 PATH: Final = "/payloads"
 RETRY_AFTER_SECONDS: Final = 1
-_REASONS: Final = {400: "bad request", 404: "not found", 405: "method not allowed", 413: "too large", 415: "wrong type"}
+_REASONS: Final = {
+    400: "bad request", 404: "not found", 405: "method not allowed",
+    408: "too slow", 413: "too large", 415: "wrong type",
+}  # fmt: skip
+_CLOSE: Final = (408, 413)  # answers after which an HTTP/1 connection is closed: its stream is out of step
 
 
 class Rejected(Exception):
@@ -56,6 +68,9 @@ def _finite_float(text: str) -> float:
     return value
 
 
+_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)  # made once
+
+
 def parse_payloads(body: bytes, max_payloads: int) -> list[bytes]:
     """Decode a request body into the stored bytes of each payload, or raise :class:`Rejected`."""
     try:
@@ -63,7 +78,7 @@ def parse_payloads(body: bytes, max_payloads: int) -> list[bytes]:
     except UnicodeDecodeError as error:
         raise Rejected(400, f"body is not UTF-8 (byte {error.start})") from None
     try:
-        document = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        document = _DECODER.decode(text)
     except RecursionError:
         raise Rejected(400, "invalid JSON: nested too deeply") from None
     except ValueError as error:  # JSONDecodeError, and int() refusing thousands of digits
@@ -119,6 +134,10 @@ class PayloadApp:
                 elif message["type"] == "lifespan.shutdown":
                     await send({"type": "lifespan.shutdown.complete"})
                     return
+        if scope["type"] == "websocket":
+            self.answers[403] = self.answers.get(403, 0) + 1
+            await send({"type": "websocket.close", "code": 1008, "reason": ""})  # before accept: HTTP 403
+            return
         if scope["type"] != "http":
             return
         try:
@@ -128,6 +147,8 @@ class PayloadApp:
             body = {"error": str(rejected), "status": status, "reason": _REASONS.get(status, "")}
             if status == 405:
                 headers = [(b"allow", b"POST")]
+        if status in _CLOSE and scope.get("http_version", "1.1").startswith("1"):
+            headers.append((b"connection", b"close"))
         self.answers[status] = self.answers.get(status, 0) + 1
         raw = json.dumps(body).encode("ascii")
         headers += [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(raw)).encode())]
@@ -139,22 +160,43 @@ class PayloadApp:
     ) -> tuple[int, dict[str, object], list[tuple[bytes, bytes]]]:
         assert scope["type"] == "http"
         if scope["method"] != "POST":
-            raise Rejected(405, f"method {scope['method']} is not allowed, use POST")
+            raise Rejected(405, f"method {scope['method'][:20]} is not allowed, use POST")
         if scope["path"] != PATH:
-            raise Rejected(404, f"no such path {scope['path'][:100]!r}, use {PATH}")
+            raise Rejected(404, f"no such path {scope['path'][:60]!r}, use {PATH}")
         headers = dict(scope["headers"])
         if not _content_type_ok(headers.get(b"content-type", b"")):
             raise Rejected(415, "content type must be application/json (UTF-8)")
-        body = await self._read_body(receive, headers.get(b"content-length"))
-        if self.dispatcher.room() < 1:  # full: shed before spending time on parsing
-            self.dispatcher.refuse_unparsed()
+        with trio.move_on_after(self.settings.read_timeout) as slow:
+            body = await self._read_body(receive, headers.get(b"content-length"))
+        if slow.cancelled_caught:
+            raise Rejected(408, f"the body took longer than {self.settings.read_timeout:g} s")
+        dispatcher = self.dispatcher
+        if dispatcher.room() < self._most_payloads(body):
+            dispatcher.refuse_unparsed()  # shed before spending time on parsing
             return self._shed()
         payloads = parse_payloads(body, self.settings.max_payloads)
-        if len(payloads) > self.dispatcher.capacity:
-            raise Rejected(413, f"{len(payloads)} payloads can never fit a queue of {self.dispatcher.capacity:g}")
-        if await self.dispatcher.submit(payloads):
-            return 202, {"accepted": len(payloads)}, []
-        return self._shed()
+        if len(payloads) > dispatcher.capacity:
+            raise Rejected(413, f"{len(payloads)} payloads can never fit a queue of {dispatcher.capacity:g}")
+        if self.settings.ack == "queued":
+            if await dispatcher.submit(payloads):
+                return 202, {"accepted": len(payloads)}, []
+            return self._shed()
+        ticket = Ticket(len(payloads))
+        if not await dispatcher.submit(payloads, ticket):
+            return self._shed()
+        await ticket.wait()
+        if ticket.failed:
+            return 503, {"error": f"{ticket.failed} of {len(payloads)} payloads could not be stored"}, []
+        return 201, {"stored": len(payloads)}, []
+
+    def _most_payloads(self, body: bytes) -> float:
+        """The most payloads this body could hold and still be admitted: a bound found without parsing.
+
+        Every payload is an object and the document is one, so a body holds at most
+        ``body.count(b"{") - 1`` payloads (a scan at memory speed); no request holds more
+        than ``max_payloads``, and none is admitted with more than the pool's capacity.
+        """
+        return max(1, min(body.count(b"{") - 1, self.settings.max_payloads, self.dispatcher.capacity))
 
     def _shed(self) -> tuple[int, dict[str, object], list[tuple[bytes, bytes]]]:
         retry = [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())]

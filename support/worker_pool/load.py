@@ -1,17 +1,19 @@
 """A load generator that runs in its own process: many HTTP/1.1 keep-alive connections, h11 over trio sockets.
 
-Mental model: ``connections`` tasks each open one TCP connection and send
-``POST /payloads`` requests back to back until ``duration`` seconds pass (or
-each has sent ``requests`` requests). Each request carries ``payloads``
-payloads that are unique across the run, so the report can say exactly which
-payloads the server acknowledged (2xx) and which it refused, by the name the
-store will give them. After a 503 a connection pauses ``shed_pause`` seconds.
-With ``bad_every=k`` every k-th request is bad on purpose, alternately cut-off
-JSON (expect 400) and a body over ``max_body`` (expect 413).
+Mental model: a :class:`LoadSpec` says what to send. ``connections`` tasks
+each open one TCP connection and send ``POST /payloads`` requests back to back
+until ``duration`` seconds pass (or each has sent ``requests`` requests). Each
+request carries ``payloads`` payloads that are unique across the run, so the
+report can say exactly which payloads the server acknowledged (2xx) and which
+it refused, by the name the store will give them. By default a connection
+sends its next request as soon as an answer comes, 503 or not, as ``wrk``
+does; ``shed_pause`` makes it wait after a 503 instead. With ``bad_every=k``
+every k-th request is bad on purpose, alternately cut-off JSON (expect 400)
+and a body over ``max_body`` (expect 413).
 
-``python -m support.worker_pool load --url URL --out report.json ...`` is the
-program; :func:`start_load` starts it as a child process and
-:meth:`LoadProcess.wait` returns its :class:`LoadReport`.
+:func:`open_load` runs ``python -m support.worker_pool load`` as a child
+process for the block; :meth:`LoadProcess.wait` returns its
+:class:`LoadReport`, or raises with the child's stderr.
 
 Taught in the chapter ``worker_pool``.
 """
@@ -20,22 +22,60 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
+import math
 import re
 import resource
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit
 
 import h11
 import trio
 
+from support.worker_pool._child import ROOT, child_environment, tail
 from support.worker_pool.store import object_name
+
+
+@dataclass(frozen=True)
+class LoadSpec:
+    """What the load generator sends; checked when it is made (``TypeError``/``ValueError``)."""
+
+    connections: int = 16
+    duration: float = 5.0
+    requests: int | None = None
+    payloads: int = 100
+    size: int = 64
+    bad_every: int = 0
+    max_body: int = 1 << 20
+    shed_pause: float = 0.0
+    tag: str = "load"
+
+    def __post_init__(self) -> None:
+        for name, least in (("connections", 1), ("payloads", 1), ("size", 0), ("bad_every", 0), ("max_body", 1)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} must be an int, got {value!r}")
+            if value < least:
+                raise ValueError(f"{name} must be at least {least}, got {value}")
+        if self.requests is not None and (not isinstance(self.requests, int) or self.requests < 1):
+            raise ValueError(f"requests must be None or an int >= 1, got {self.requests!r}")
+        for name in ("duration", "shed_pause"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
+                raise ValueError(f"{name} must be a finite number of seconds >= 0, got {value!r}")
+        if not self.duration > 0:
+            raise ValueError(f"duration must be > 0 seconds, got {self.duration!r}")
+        if not isinstance(self.tag, str) or not re.fullmatch(r"[A-Za-z0-9-]+", self.tag):
+            raise ValueError(f"tag must be letters, digits and -, got {self.tag!r}")
 
 
 @dataclass
@@ -82,7 +122,7 @@ async def _exchange(stream: trio.SocketStream, conn: h11.Connection, request: by
     return status, reusable
 
 
-def _build(args: argparse.Namespace, conn_id: int, seq: int) -> tuple[bytes, list[str], str]:
+def _build(args: LoadSpec, conn_id: int, seq: int) -> tuple[bytes, list[str], str]:
     """The body, the payload names it carries, and its kind: ``ok``, ``bad`` (400) or ``big`` (413).
 
     Each payload is ``{"id": "<tag>/<conn>/<seq>/<k>", "pad": "xx..."}``, written
@@ -101,8 +141,8 @@ def _build(args: argparse.Namespace, conn_id: int, seq: int) -> tuple[bytes, lis
     return body, [object_name(item) for item in items], kind
 
 
-async def _connection(args: argparse.Namespace, conn_id: int, report: LoadReport, deadline: float) -> None:
-    url = urlsplit(args.url)
+async def _connection(url_text: str, args: LoadSpec, conn_id: int, report: LoadReport, deadline: float) -> None:
+    url = urlsplit(url_text)
     host, port = url.hostname or "127.0.0.1", url.port or 80
     stream: trio.SocketStream | None = None
     conn = h11.Connection(h11.CLIENT)
@@ -143,61 +183,37 @@ async def _connection(args: argparse.Namespace, conn_id: int, report: LoadReport
         if not reusable:
             await stream.aclose()
             stream = None
-        if status == 503:
+        if status == 503 and args.shed_pause > 0:
             await trio.sleep(args.shed_pause)
     if stream is not None:
         await stream.aclose()
 
 
-async def _generate(args: argparse.Namespace) -> LoadReport:
+async def _generate(url: str, spec: LoadSpec) -> LoadReport:
     report = LoadReport()
     started = trio.current_time()
     async with trio.open_nursery() as nursery:
-        for conn_id in range(args.connections):
-            nursery.start_soon(_connection, args, conn_id, report, started + args.duration)
+        for conn_id in range(spec.connections):
+            nursery.start_soon(_connection, url, spec, conn_id, report, started + spec.duration)
     report.elapsed = trio.current_time() - started
     return report
 
 
-def _parser() -> argparse.ArgumentParser:
+def main(argv: list[str] | None = None) -> int:
+    """``load --url URL --out FILE --spec JSON``: run the load and write the report."""
     parser = argparse.ArgumentParser(prog="python -m support.worker_pool load", description=__doc__)
     parser.add_argument("--url", required=True)
     parser.add_argument("--out", required=True, help="where to write the JSON report")
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds to send for")
-    parser.add_argument("--requests", type=int, default=None, help="stop each connection after this many")
-    parser.add_argument("--payloads", type=int, default=100, help="payloads per request")
-    parser.add_argument("--size", type=int, default=64, help="bytes of padding per payload")
-    parser.add_argument("--bad-every", type=int, default=0)
-    parser.add_argument("--max-body", type=int, default=1 << 20)
-    parser.add_argument("--shed-pause", type=float, default=0.005)
-    parser.add_argument("--tag", default=f"run{os.getpid()}", help="letters, digits and - only")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the load described by the command line and write the report."""
-    args = _parser().parse_args(argv)
-    for flag, value, least in (
-        ("--connections", args.connections, 1),
-        ("--payloads", args.payloads, 1),
-        ("--size", args.size, 0),
-        ("--bad-every", args.bad_every, 0),
-        ("--max-body", args.max_body, 1),
-    ):
-        if value < least:
-            print(f"error: {flag} must be at least {least}, got {value}", file=sys.stderr)
-            return 2
-    if not args.duration > 0 or (args.requests is not None and args.requests < 1):
-        print("error: --duration must be > 0 and --requests at least 1", file=sys.stderr)
+    parser.add_argument("--spec", default="{}", help="a LoadSpec as a JSON object")
+    args = parser.parse_args(argv)
+    try:
+        spec = LoadSpec(**json.loads(args.spec))
+        if urlsplit(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError(f"--url must point at loopback, got {args.url!r}")
+    except (TypeError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
-    if not re.fullmatch(r"[A-Za-z0-9-]+", args.tag):
-        print(f"error: --tag must be letters, digits and -, got {args.tag!r}", file=sys.stderr)
-        return 2
-    if urlsplit(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
-        print(f"error: --url must point at loopback, got {args.url!r}", file=sys.stderr)
-        return 2
-    report = trio.run(_generate, args)
+    report = trio.run(_generate, args.url, spec)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     report.cpu_seconds = usage.ru_utime + usage.ru_stime
     Path(args.out).write_text(json.dumps(asdict(report)))
@@ -207,39 +223,41 @@ def main(argv: list[str] | None = None) -> int:
 class LoadProcess:
     """A running load generator; :meth:`wait` returns its report."""
 
-    def __init__(self, process: subprocess.Popen[bytes], out: Path) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], out: Path, errors: IO[str]) -> None:
         self.process = process
         self.out = out
+        self._errors = errors
+
+    def running(self) -> bool:
+        """Whether the generator is still sending."""
+        return self.process.poll() is None
 
     def wait(self, timeout: float = 120.0) -> LoadReport:
-        """Wait for the generator to finish and read its report."""
+        """Wait for the generator to finish and read its report; ``RuntimeError`` with its stderr if it failed."""
         code = self.process.wait(timeout)
         if code != 0:
-            raise RuntimeError(f"load generator exited with {code}")
-        data = json.loads(self.out.read_text())
-        self.out.unlink()
-        return LoadReport(**data)
+            raise RuntimeError(f"load generator exited with {code}: {tail(self._errors)}")
+        return LoadReport(**json.loads(self.out.read_text()))
 
 
-def start_load(url: str, **options: object) -> LoadProcess:
-    """Start ``python -m support.worker_pool load`` against ``url``; options are its flags (``bad_every=4``)."""
-    fd, out = tempfile.mkstemp(prefix="worker-pool-load-", suffix=".json")
-    os.close(fd)
-    command = [sys.executable, "-m", "support.worker_pool", "load", "--url", url, "--out", out]
-    for key, value in options.items():
-        if value is not None:
-            command += [f"--{key.replace('_', '-')}", str(value)]
-    root = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH", "")]))
-    process = subprocess.Popen(command, env=env, cwd=root, stdout=subprocess.DEVNULL)
-    return LoadProcess(process, Path(out))
-
-
-def run_load(url: str, **options: object) -> LoadReport:
-    """Run the load generator in a child process to the end and return its report."""
-    return start_load(url, **options).wait()
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+@contextmanager
+def open_load(url: str, spec: LoadSpec) -> Iterator[LoadProcess]:
+    """Run the load generator against ``url`` for the block; it is stopped if the block ends first."""
+    if not isinstance(spec, LoadSpec):
+        raise TypeError(f"spec must be a LoadSpec, got {type(spec).__name__}")
+    with tempfile.TemporaryDirectory(prefix="worker-pool-load-") as scratch, tempfile.NamedTemporaryFile(
+        "w+", dir=scratch, suffix=".err"
+    ) as errors:
+        out = Path(scratch) / "report.json"
+        spec_json = json.dumps({f.name: getattr(spec, f.name) for f in fields(spec)})
+        command = [sys.executable, "-m", "support.worker_pool", "load", "--url", url, "--out", str(out)]
+        command += ["--spec", spec_json]
+        process = subprocess.Popen(
+            command, env=child_environment(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        try:
+            yield LoadProcess(process, out, errors)
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+                process.wait()

@@ -8,8 +8,11 @@ never half of one, even if the writer dies mid-write. The name comes from the
 bytes alone, never from the request, so nothing a client sends can choose a
 path, and storing the same bytes twice leaves one object.
 
-Atomic is not durable: there is no ``fsync``, so a power cut may lose recent
-objects; the chapter's promise is about crashes of the *process*.
+Atomic is not durable. With ``durable=True`` each write also ``fsync``-s the
+file before the rename and the directory after it, so an object that ``put``
+returned survives a ``kill -9`` and a power cut. A process killed mid-write
+leaves a temporary file behind; :meth:`DirectoryStore.sweep` removes those,
+and the server calls it before it binds.
 
 The write itself is a few system calls on a local file (15-50 µs measured
 here), cheaper than a round trip through a worker thread (~130 µs), so it runs
@@ -24,6 +27,8 @@ import contextlib
 import hashlib
 import itertools
 import json
+import json.encoder
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,13 +40,24 @@ _TEMP_SUFFIX: Final = ".tmp"
 _ENCODER: Final = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
 
 
+# json's C encoder, made once: JSONEncoder.encode builds a new one on every call, which was
+# about a third of the time of encoding one small payload (measured in the chapter's closing note).
+_MAKE: Final = getattr(json.encoder, "c_make_encoder", None)  # None where json has no C speedups
+_C_ENCODE: Final = (
+    _MAKE(None, None, json.encoder.encode_basestring_ascii, None, ":", ",", True, False, False) if _MAKE else None
+)
+
+
 def canonical_payload(payload: object) -> bytes:
     """The stored bytes of one JSON payload: sorted keys, no spaces, ASCII only.
 
     Two payloads that are equal as JSON get the same bytes and so the same name.
-    Raises ``ValueError`` for NaN or infinity, which JSON cannot carry.
+    Raises ``ValueError`` for NaN or infinity, which JSON cannot carry, and
+    ``RecursionError`` for nesting too deep to encode.
     """
-    return _ENCODER.encode(payload).encode("ascii")
+    if _C_ENCODE is None or not isinstance(payload, dict):
+        return _ENCODER.encode(payload).encode("ascii")
+    return "".join(_C_ENCODE(payload, 0)).encode("ascii")
 
 
 def object_name(content: bytes) -> str:
@@ -78,9 +94,12 @@ class DirectoryStore:
     injected; under :func:`support.run`'s virtual clock it costs nothing.
     """
 
-    def __init__(self, root: str | os.PathLike[str], *, latency: float = 0.0, offload: bool = False) -> None:
-        if latency < 0:
-            raise ValueError(f"latency must be >= 0 seconds, got {latency!r}")
+    def __init__(
+        self, root: str | os.PathLike[str], *, latency: float = 0.0, offload: bool = False, durable: bool = False
+    ) -> None:
+        if isinstance(latency, bool) or not isinstance(latency, int | float) or not 0 <= latency < math.inf:
+            raise ValueError(f"latency must be a finite number of seconds >= 0, got {latency!r}")
+        self.durable = durable
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._dir = os.fspath(self.root)
@@ -113,15 +132,39 @@ class DirectoryStore:
                 view = memoryview(content)
                 while view:
                     view = view[os.write(fd, view) :]
+                if self.durable:
+                    os.fsync(fd)
             finally:
                 os.close(fd)
             os.replace(temp, f"{self._dir}/{name}")
+            if self.durable:
+                self._sync_directory()
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
             raise
         self._written += 1
         return name
+
+    def _sync_directory(self) -> None:
+        fd = os.open(self._dir, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def sweep(self) -> int:
+        """Remove the temporary files a killed writer left behind; return how many there were.
+
+        Call it only while no writer uses the directory (the server does, before it binds).
+        """
+        swept = 0
+        for entry in os.scandir(self.root):
+            if entry.name.startswith(".") and entry.name.endswith(_TEMP_SUFFIX):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+                    swept += 1
+        return swept
 
     def get(self, name: str) -> bytes:
         """The bytes stored under ``name``; ``KeyError`` if there is no such object."""
