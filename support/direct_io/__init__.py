@@ -1,0 +1,38 @@
+"""Aligned direct I/O: ``O_DIRECT`` files, aligned buffers, the page cache seen per file, and a trio API.
+
+Taught in the chapter ``direct_io``.
+"""
+
+from support.direct_io._buffers import address_of, aligned_block
+from support.direct_io._file import AlignmentError, DirectFile, DirectFileStatistics, Rule, open_direct
+from support.direct_io._kernel import Alignment, PageCache, dio_alignment, page_cache
+from support.direct_io._probe import (
+    DirectIOSupport,
+    DirectIOUnsupported,
+    file_system_type,
+    probe_direct_io,
+    scratch_directory,
+)
+from support.direct_io._trio import AsyncDirectFile, open_direct_async, write_file
+
+__all__ = [
+    "Alignment",
+    "AlignmentError",
+    "AsyncDirectFile",
+    "DirectFile",
+    "DirectFileStatistics",
+    "DirectIOSupport",
+    "DirectIOUnsupported",
+    "PageCache",
+    "Rule",
+    "address_of",
+    "aligned_block",
+    "dio_alignment",
+    "file_system_type",
+    "open_direct",
+    "open_direct_async",
+    "page_cache",
+    "probe_direct_io",
+    "scratch_directory",
+    "write_file",
+]
