@@ -33,8 +33,12 @@ if TYPE_CHECKING:
         open_direct as open_direct,
         open_direct_async as open_direct_async,
         page_cache as page_cache,
+        plot_throughput as plot_throughput,
+        prepare_file as prepare_file,
         probe_direct_io as probe_direct_io,
+        read_file as read_file,
         scratch_directory as scratch_directory,
+        time_pass as time_pass,
         write_file as write_file,
     )
     from support.golang import (

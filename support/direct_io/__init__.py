@@ -6,6 +6,7 @@ Taught in the chapter ``direct_io``.
 from support.direct_io._buffers import address_of, aligned_block
 from support.direct_io._file import AlignmentError, DirectFile, DirectFileStatistics, Rule, open_direct
 from support.direct_io._kernel import Alignment, PageCache, dio_alignment, page_cache
+from support.direct_io._measure import METHODS, Method, plot_throughput, prepare_file, time_pass
 from support.direct_io._probe import (
     DirectIOSupport,
     DirectIOUnsupported,
@@ -13,9 +14,10 @@ from support.direct_io._probe import (
     probe_direct_io,
     scratch_directory,
 )
-from support.direct_io._trio import AsyncDirectFile, open_direct_async, write_file
+from support.direct_io._trio import AsyncDirectFile, open_direct_async, read_file, write_file
 
 __all__ = [
+    "METHODS",
     "Alignment",
     "AlignmentError",
     "AsyncDirectFile",
@@ -23,6 +25,7 @@ __all__ = [
     "DirectFileStatistics",
     "DirectIOSupport",
     "DirectIOUnsupported",
+    "Method",
     "PageCache",
     "Rule",
     "address_of",
@@ -32,7 +35,11 @@ __all__ = [
     "open_direct",
     "open_direct_async",
     "page_cache",
+    "plot_throughput",
+    "prepare_file",
     "probe_direct_io",
+    "read_file",
     "scratch_directory",
+    "time_pass",
     "write_file",
 ]
