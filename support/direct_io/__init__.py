@@ -6,7 +6,7 @@ Taught in the chapter ``direct_io``.
 from support.direct_io._buffers import address_of, aligned_block
 from support.direct_io._file import AlignmentError, DirectFile, DirectFileStatistics, Rule, open_direct
 from support.direct_io._kernel import Alignment, PageCache, dio_alignment, page_cache
-from support.direct_io._measure import METHODS, Method, plot_throughput, prepare_file, time_pass
+from support.direct_io._measure import METHODS, Method, Op, plot_throughput, prepare_file, time_pass
 from support.direct_io._probe import (
     DirectIOSupport,
     DirectIOUnsupported,
@@ -26,6 +26,7 @@ __all__ = [
     "DirectIOSupport",
     "DirectIOUnsupported",
     "Method",
+    "Op",
     "PageCache",
     "Rule",
     "address_of",

@@ -18,7 +18,7 @@ import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import trio
 
@@ -27,7 +27,10 @@ from support.direct_io._file import open_direct
 from support.direct_io._trio import open_direct_async, read_file, write_file
 from support.golang import GO_MODULE, GoError, build_go, go_env
 
-__all__ = ["METHODS", "Method", "plot_throughput", "prepare_file", "time_pass"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["METHODS", "Method", "Op", "plot_throughput", "prepare_file", "time_pass"]
 
 Method = Literal["dd", "sync", "trio x1", "trio x4", "Go", "buffered + fsync", "fsync per block"]
 METHODS: tuple[Method, ...] = ("dd", "sync", "trio x1", "trio x4", "Go", "buffered + fsync", "fsync per block")
@@ -126,7 +129,7 @@ def time_pass(method: Method, op: Op, path: Path, block: int, total: int) -> flo
     return _trio(op, path, block, total, 4 if method == "trio x4" else 1)
 
 
-def plot_throughput(rates: Mapping[tuple[str, int], float], blocks: Sequence[int], title: str) -> object:
+def plot_throughput(rates: Mapping[tuple[str, int], float], blocks: Sequence[int], title: str) -> Figure:
     """A log-log plot of MB/s against block size, one line per method; ``rates[(method, block)]`` in MB/s."""
     import matplotlib.pyplot as plt
 
