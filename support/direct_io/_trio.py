@@ -78,12 +78,12 @@ class AsyncDirectFile:
 @asynccontextmanager
 async def open_direct_async(path: str | os.PathLike[str], mode: Literal["r", "w", "rw"] = "r", *,
                             create: bool = False, truncate: bool = False, perm: int = 0o600,
-                            workers: int = 1) -> AsyncIterator[AsyncDirectFile]:
+                            workers: int = 1, align: int | None = None) -> AsyncIterator[AsyncDirectFile]:
     """Open ``path`` with ``O_DIRECT`` (in a thread: ``open`` may block too), at most ``workers`` threads at once."""
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive int, got {workers!r}")
     file = await trio.to_thread.run_sync(lambda: open_direct(path, mode, create=create, truncate=truncate,
-                                                             perm=perm))
+                                                             perm=perm, align=align))
     try:
         yield AsyncDirectFile(file, trio.CapacityLimiter(workers))
     finally:
