@@ -50,26 +50,15 @@ class AsyncDirectFile:
         view = self.file.check(offset, buffer)
         return await trio.to_thread.run_sync(self.file.read_at, offset, view, limiter=self.limiter)
 
-    def _split(self, offset: int, buffer: memoryview | bytearray, block: int) -> list[tuple[int, memoryview]]:
-        view = self.file.check(offset, buffer)
-        if isinstance(block, bool) or not isinstance(block, int) or block < 1 or view.nbytes % block:
-            raise ValueError(f"block must divide the buffer's {view.nbytes} bytes, got {block!r}")
-        parts = [(offset + i, view[i : i + block]) for i in range(0, view.nbytes, block)]
-        for at, part in parts:
-            self.file.check(at, part)
-        return parts
-
     async def write_blocks(self, offset: int, buffer: memoryview | bytearray, block: int) -> int:
         """Write ``buffer`` at ``offset`` as ``block``-byte syscalls, all in one worker thread; return bytes written."""
-        parts = self._split(offset, buffer, block)
-        return await trio.to_thread.run_sync(lambda: sum(self.file.write_at(at, p) for at, p in parts),
-                                             limiter=self.limiter)
+        view = self.file.check_blocks(offset, buffer, block)  # checked here, in the task, before any hand-off
+        return await trio.to_thread.run_sync(self.file.write_blocks, offset, view, block, limiter=self.limiter)
 
     async def read_blocks(self, offset: int, buffer: memoryview | bytearray, block: int) -> int:
         """Fill ``buffer`` from ``offset`` as ``block``-byte syscalls in one worker thread; return bytes read."""
-        parts = self._split(offset, buffer, block)
-        return await trio.to_thread.run_sync(lambda: sum(self.file.read_at(at, p) for at, p in parts),
-                                             limiter=self.limiter)
+        view = self.file.check_blocks(offset, buffer, block)
+        return await trio.to_thread.run_sync(self.file.read_blocks, offset, view, block, limiter=self.limiter)
 
     def statistics(self) -> DirectFileStatistics:
         return self.file.statistics()

@@ -1,4 +1,4 @@
-// Over-allocate and slice: a []byte whose first byte sits at an aligned address.
+// Over-allocate and slice: a []byte that starts at an aligned address.
 package main
 
 import (
