@@ -42,7 +42,7 @@ def run(quick: bool = False) -> list[Figure]:
     prepare_file(path, total)
     load = os.getloadavg()[0]
     figures: list[Figure] = []
-    rates: dict[tuple[str, int], float] = {}
+    rates: dict[tuple[str, str, int], float] = {}
     for block in BLOCKS:
         times: dict[tuple[str, str], list[float]] = defaultdict(list)
         for rep in range(reps):
@@ -55,7 +55,7 @@ def run(quick: bool = False) -> list[Figure]:
         name = _NAME[block]
         for (method, op), runs in times.items():
             rate = total / statistics.median(runs) / 1e6
-            rates[(f"{method} {op}", block)] = rate
+            rates[(method, op, block)] = rate
             key = method.replace(" + ", "_").replace(" ", "_")
             figures.append(Figure(f"directio.mb_s.{op}.{key}.{name}", rate, "MB/s",
                                   f"{method} {op}, {block} B blocks, median of {reps}"))

@@ -130,22 +130,28 @@ def time_pass(method: Method, op: Op, path: Path, block: int, total: int) -> flo
     return _trio(op, path, block, total, 4 if method == "trio x4" else 1)
 
 
-def plot_throughput(rates: Mapping[tuple[str, int], float], blocks: Sequence[int], title: str) -> Figure:
-    """A log-log plot of MB/s against block size, one line per method; ``rates[(method, block)]`` in MB/s."""
+def plot_throughput(rates: Mapping[tuple[str, str, int], float], blocks: Sequence[int], title: str) -> Figure:
+    """MB/s against block size (log-log), writes and reads side by side; ``rates[(method, op, block)]`` in MB/s."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    for method in dict.fromkeys(m for m, _ in rates):
-        xs = [b for b in blocks if (method, b) in rates]
-        ax.plot(xs, [rates[(method, b)] for b in xs], marker="o", label=method)
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xticks(list(blocks), [f"{b // 1024} KiB" if b < 1 << 20 else f"{b >> 20} MiB" for b in blocks])
-    ax.set_xlabel("block size", fontsize=11)
-    ax.set_ylabel("MB/s", fontsize=11)
-    ax.set_title(title, fontsize=11)
-    ax.tick_params(labelsize=10)
-    ax.legend(fontsize=9, ncol=2)
-    fig.tight_layout()
+    fig, axes = plt.subplots(1, 2, figsize=(7, 3.8), sharey=True)
+    colours = {method: f"C{i}" for i, method in enumerate(METHODS)}  # one colour per method in both panels
+    labels = [f"{b // 1024} KiB" if b < 1 << 20 else f"{b >> 20} MiB" for b in blocks]
+    for ax, op in zip(axes, ("write", "read"), strict=True):
+        for method in METHODS:
+            xs = [b for b in blocks if (method, op, b) in rates]
+            if xs:
+                ax.plot(xs, [rates[(method, op, b)] for b in xs], marker="o", label=method, color=colours[method])
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xticks(list(blocks), labels)
+        ax.set_title(op, fontsize=11)
+        ax.set_xlabel("block size", fontsize=11)
+        ax.tick_params(labelsize=10)
+    axes[0].set_ylabel("MB/s", fontsize=11)
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=4, fontsize=10, frameon=False)
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout(rect=(0, 0.14, 1, 1))
     plt.close(fig)
     return fig
