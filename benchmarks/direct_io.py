@@ -3,7 +3,8 @@
 All methods move the same file (256 MiB; 16 MiB with ``--quick``) on the same
 file system (the chapter's scratch directory, probed for real direct I/O) in
 4 KiB, 64 KiB and 1 MiB transfers, timed from after ``open`` as dd times
-itself (``support/direct_io/_measure.py``). Buffered + fsync per block is
+itself, each pass starting with none of the file in the page cache
+(``support/direct_io/_measure.py``). Buffered + fsync per block is
 capped at 16 MiB (4 MiB with ``--quick``). Each repetition runs every
 contender once, in an order rotated per repetition, so a ratio is taken
 between neighbouring runs; a figure is the median of the per-repetition

@@ -109,14 +109,33 @@ def _buffered(path: Path, block: int, total: int, every_block: bool) -> float:
         os.close(fd)
 
 
+def _drop_cache(path: Path) -> None:
+    """Start every pass from the same state: none of the file in the page cache.
+
+    A buffered method leaves the file cached; the next O_DIRECT write would
+    then pay to invalidate those pages, and whichever method ran next would
+    look slow for a reason that is not its own.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
 def time_pass(method: Method, op: Op, path: Path, block: int, total: int) -> float:
-    """Seconds for one ``op`` pass of ``total`` bytes in ``block``-byte transfers over the existing ``path``."""
+    """Seconds for one ``op`` pass of ``total`` bytes in ``block``-byte transfers over the existing ``path``.
+
+    The file's cached pages are dropped first (untimed), so each pass starts alike.
+    """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     if op not in ("write", "read"):
         raise ValueError(f"op must be 'write' or 'read', got {op!r}")
     if block < 4096 or block % 4096 or total % block or total < block:
         raise ValueError(f"block ({block}) must be a multiple of 4096 and total ({total}) a whole number of blocks")
+    _drop_cache(path)
     if method in ("buffered + fsync", "fsync per block"):
         if op == "read":
             raise ValueError(f"{method!r} is a write method")

@@ -1,18 +1,19 @@
 """Direct I/O from trio: each block's syscall in a worker thread, bounded by a ``CapacityLimiter``.
 
 Mental model: a file's ``pwritev`` cannot be waited for by trio's event loop
-(epoll reports a regular file as always ready), so it blocks whichever thread
-makes it. :class:`AsyncDirectFile` checks the alignment rules in the trio
-task (an :class:`AlignmentError` costs no thread), then hands the syscall to
+(epoll refuses regular files), so it blocks whichever thread makes it.
+:class:`AsyncDirectFile` checks the alignment rules in the trio task (an
+:class:`AlignmentError` costs no thread), then hands the syscall to
 ``trio.to_thread.run_sync``: the thread blocks, the run loop keeps running
-other tasks. The limiter bounds how many threads are in flight. One
-hand-off costs tens of microseconds, as much as a 64 KiB direct write, so
+other tasks. The limiter bounds how many threads are in flight. One hand-off
+costs tens of microseconds, as much as a 64 KiB direct write, so
 :meth:`AsyncDirectFile.write_blocks` hands a thread a *run* of blocks (still
 one syscall per block) and :func:`write_file` gives each task runs of about
 1 MiB. Cancellation does not abandon a thread in flight: its blocks are
 written (and counted) before ``Cancelled`` is raised, so every block counted
 in :meth:`statistics` is whole on the device, and no partial block is
-counted. The file's size is then the end of the highest block written. Taught in the chapter ``direct_io``.
+counted. The file's size is then the end of the highest block written.
+Taught in the chapter ``direct_io``.
 """
 
 from __future__ import annotations
