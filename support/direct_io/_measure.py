@@ -135,10 +135,10 @@ def time_pass(method: Method, op: Op, path: Path, block: int, total: int) -> flo
         raise ValueError(f"op must be 'write' or 'read', got {op!r}")
     if block < 4096 or block % 4096 or total % block or total < block:
         raise ValueError(f"block ({block}) must be a multiple of 4096 and total ({total}) a whole number of blocks")
+    if method in ("buffered + fsync", "fsync per block") and op == "read":
+        raise ValueError(f"{method!r} is a write method")
     _drop_cache(path)
     if method in ("buffered + fsync", "fsync per block"):
-        if op == "read":
-            raise ValueError(f"{method!r} is a write method")
         return _buffered(path, block, total, method == "fsync per block")
     if method == "dd":
         return _dd(op, path, block, total)
