@@ -12,6 +12,7 @@ Taught in the chapter ``direct_io``.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -61,8 +62,13 @@ def _dd(op: Op, path: Path, block: int, total: int) -> float:
     return float(found[1])
 
 
+@functools.cache
+def _go_binary() -> Path:
+    return build_go("direct_io/bench")  # once per process: each `go build` costs a fraction of a second
+
+
 def _go(op: Op, path: Path, block: int, total: int) -> float:
-    binary = build_go("direct_io/bench")
+    binary = _go_binary()
     cmd = [str(binary), "-file", str(path), "-bs", str(block), "-size", str(total), "-op", op]
     result = subprocess.run(cmd, cwd=GO_MODULE, env=go_env(), text=True, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, check=False)
