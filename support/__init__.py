@@ -17,6 +17,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from support.direct_io import (
+        Alignment as Alignment,
+        AlignmentError as AlignmentError,
+        AsyncDirectFile as AsyncDirectFile,
+        DirectFile as DirectFile,
+        DirectFileStatistics as DirectFileStatistics,
+        DirectIOSupport as DirectIOSupport,
+        DirectIOUnsupported as DirectIOUnsupported,
+        PageCache as PageCache,
+        address_of as address_of,
+        aligned_block as aligned_block,
+        dio_alignment as dio_alignment,
+        file_system_type as file_system_type,
+        open_direct as open_direct,
+        open_direct_async as open_direct_async,
+        page_cache as page_cache,
+        plot_throughput as plot_throughput,
+        prepare_file as prepare_file,
+        probe_direct_io as probe_direct_io,
+        read_file as read_file,
+        scratch_directory as scratch_directory,
+        time_pass as time_pass,
+        write_file as write_file,
+    )
     from support.golang import (
         GoError as GoError,
         GoRun as GoRun,
