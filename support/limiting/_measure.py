@@ -28,6 +28,7 @@ import trio.testing
 
 from support.golang import GO_MODULE, GoError, build_go, go_env
 from support.limiting._approaches import APPROACHES, drive
+from support.limiting._memory import run_asyncio
 from support.limiting._validate import check_count
 
 JobKind = Literal["checkpoint", "virtual sleep", "real sleep"]
@@ -103,9 +104,14 @@ def tasks_per_second(contender: str, tasks: int, limit: int, job: JobKind = "che
     if contender in _PEER_MAINS:
         if job != "checkpoint":
             raise ValueError(f"{contender} runs only the 'checkpoint' job")
-        start = time.perf_counter()
-        asyncio.run(_PEER_MAINS[contender](tasks, limit))
-        return tasks / (time.perf_counter() - start)
+        peer = _PEER_MAINS[contender]
+
+        async def timed() -> float:
+            start = time.perf_counter()
+            await peer(tasks, limit)
+            return time.perf_counter() - start
+
+        return tasks / run_asyncio(timed)
     if contender not in APPROACHES:
         raise ValueError(f"contender must be a trio approach {APPROACHES} or a peer {PEERS}; got {contender!r}")
     each = _trio_job(job)

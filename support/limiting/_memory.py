@@ -19,16 +19,17 @@ Taught in the chapter ``limiting``.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gc
 import json
 import resource
 import subprocess
 import sys
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import trio
 import trio.testing
@@ -36,6 +37,8 @@ import trio.testing
 from support.limiting._approaches import Approach, run_limited
 from support.limiting._validate import check_count
 from support.runtime import run
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -123,8 +126,14 @@ def bytes_per_parked_task(tasks: int, runtime: Runtime = "trio") -> float:
         if runtime == "trio":
             trio.run(trio_main)
         else:
-            asyncio.run(asyncio_main())
+            run_asyncio(asyncio_main)
     return held[0] / tasks
+
+
+def run_asyncio(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """``asyncio.run(main())`` in a thread of its own, so it also works where a loop already runs (Jupyter)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main()).result()
 
 
 def _max_rss_bytes() -> int:
