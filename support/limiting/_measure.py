@@ -129,17 +129,21 @@ _LINE = re.compile(r"^(unbounded|channel|workers) tasks/s (\d+)$", re.MULTILINE)
 _PARKED = re.compile(r"^parked bytes/goroutine (\d+)$", re.MULTILINE)
 
 
-def go_tasks_per_second(tasks: int, limit: int, *, rounds: int = 5,
+def go_tasks_per_second(tasks: int, limit: int, *, rounds: int = 5, procs: int = 1,
                         timeout: float = 120.0) -> tuple[dict[str, float], float]:
-    """Go's tasks/s for ``unbounded``, ``channel`` and ``workers`` (medians), and its bytes per parked goroutine."""
+    """Go's tasks/s for ``unbounded``, ``channel`` and ``workers`` (medians), and its bytes per parked goroutine.
+
+    ``procs`` is ``GOMAXPROCS``: 1 by default, the one thread trio runs on.
+    """
     check_count(tasks, "tasks")
     check_count(limit, "limit")
     check_count(rounds, "rounds")
+    check_count(procs, "procs")
     binary = build_go("limiting/bench")
     cmd = [str(binary), "-tasks", str(tasks), "-limit", str(limit), "-rounds", str(rounds)]
     try:
-        result = subprocess.run(cmd, cwd=GO_MODULE, env=go_env(), text=True, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, timeout=timeout, check=False)
+        result = subprocess.run(cmd, cwd=GO_MODULE, env=go_env({"GOMAXPROCS": str(procs)}), text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
         raise GoError(f"limiting/bench did not finish within {timeout:g} s") from exc
     rates = {m[1]: float(m[2]) for m in _LINE.finditer(result.stdout)}

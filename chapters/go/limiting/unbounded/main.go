@@ -36,7 +36,7 @@ func spawnAll(tasks int) {
 }
 
 func main() {
-	for _, n := range []int{1_000, 10_000, 100_000} {
+	for _, n := range []int{1_000, 10_000} {
 		spawnAll(n)
 	}
 }

@@ -25,7 +25,7 @@ func (c *census) enter() {
 func (c *census) leave() { c.alive.Add(-1) }
 
 func main() {
-	const tasks, limit = 10_000, 3
+	const tasks, limit = 1_000, 3
 	start := time.Now()
 	slots := make(chan struct{}, limit)
 	var wg sync.WaitGroup

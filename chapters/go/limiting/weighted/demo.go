@@ -9,7 +9,7 @@ import (
 )
 
 func main() {
-	const tasks, limit = 10_000, 3
+	const tasks, limit = 1_000, 3
 	ctx, start := context.Background(), time.Now()
 	sem := NewWeighted(limit)
 	var wg sync.WaitGroup

@@ -13,7 +13,7 @@ import (
 )
 
 func main() {
-	const tasks, workers = 10_000, 3
+	const tasks, workers = 1_000, 3
 	start, base := time.Now(), runtime.NumGoroutine()
 	jobs := make(chan int) // a send waits for a worker
 	var done, running, most atomic.Int64
