@@ -74,8 +74,11 @@ async def _limit_inside(job: Job[T], items: Iterable[T], limit: int) -> None:
     semaphore = trio.Semaphore(limit)
 
     async def task(item: T) -> None:
-        async with semaphore:  # the task already exists while it waits here
+        await semaphore.acquire()  # the task already exists while it waits here
+        try:
             await job(item)
+        finally:
+            semaphore.release()
 
     async with trio.open_nursery() as nursery:
         for item in items:
