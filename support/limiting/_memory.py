@@ -22,7 +22,6 @@ import asyncio
 import concurrent.futures
 import gc
 import json
-import resource
 import subprocess
 import sys
 import tracemalloc
@@ -136,36 +135,13 @@ def run_asyncio(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return pool.submit(asyncio.run, main()).result()
 
 
-def _max_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
-
-
 def measure_in_child(approach: Approach, tasks: int, limit: int | None = None, *, timeout: float = 300.0) -> MemoryUse:
     """:func:`measure_memory` in a fresh interpreter, with the growth of its peak RSS measured in a second run."""
     check_count(tasks, "tasks")
     arguments = json.dumps({"approach": approach, "tasks": tasks, "limit": limit})
-    result = subprocess.run([sys.executable, "-m", "support.limiting._memory", arguments], text=True,
+    result = subprocess.run([sys.executable, "-m", "support.limiting._child", arguments], text=True,
                             capture_output=True, timeout=timeout, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"the memory child failed (status {result.returncode}):\n{result.stderr}")
     found = json.loads(result.stdout)
     return MemoryUse(approach, tasks, limit, found["peak_bytes"], found["most_alive"], found["rss_bytes"])
-
-
-def _child(arguments: str) -> None:
-    asked = json.loads(arguments)
-    approach, tasks, limit = asked["approach"], asked["tasks"], asked["limit"]
-    measure_memory(approach, 10, limit)  # warm up: imports, first-run caches
-
-    async def main() -> None:
-        await run_limited(_second, range(tasks), approach=approach, limit=limit, timeline=False)
-
-    before = _max_rss_bytes()
-    run(main)  # RSS without tracemalloc's own cost
-    rss = _max_rss_bytes() - before
-    use = measure_memory(approach, tasks, limit)
-    print(json.dumps({"peak_bytes": use.peak_bytes, "most_alive": use.most_alive, "rss_bytes": rss}))
-
-
-if __name__ == "__main__":
-    _child(sys.argv[1])
