@@ -205,7 +205,7 @@ def test_the_child_process_reports_tracemalloc_and_rss():
     use = measure_in_child("unbounded", 1000)
     assert use.most_alive == 1000
     assert use.peak_bytes > 1000 * 1000
-    assert use.rss_bytes is not None and use.rss_bytes >= 0
+    assert use.rss_bytes is not None and use.rss_bytes > 0  # VmHWM of the child itself grew
 
 
 @pytest.mark.parametrize("contender", [*APPROACHES, "asyncio unbounded", "asyncio.Semaphore",
