@@ -188,7 +188,7 @@ async def run_limited(job: Job[T], items: Iterable[T], *, approach: Approach,
     bound = _check(approach, limit)
     running = most = done = 0
 
-    async def counted(item: T) -> None:
+    async def task(item: T) -> None:  # named so: a Trace labels unbounded runs' tasks "task-N"
         nonlocal running, most, done
         running += 1
         most = max(most, running)
@@ -210,7 +210,7 @@ async def run_limited(job: Job[T], items: Iterable[T], *, approach: Approach,
     start = trio.current_time()
     trio.lowlevel.add_instrument(census)
     try:
-        await _WAYS[approach](counted, numbered(), bound)
+        await _WAYS[approach](task, numbered(), bound)
     finally:
         trio.lowlevel.remove_instrument(census)
     stats = census.statistics()
