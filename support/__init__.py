@@ -52,6 +52,23 @@ if TYPE_CHECKING:
         run_go_tests as run_go_tests,
         show_go as show_go,
     )
+    from support.limiting import (
+        APPROACHES as APPROACHES,
+        LimitStatistics as LimitStatistics,
+        MemoryUse as MemoryUse,
+        TaskCensus as TaskCensus,
+        TaskCensusStatistics as TaskCensusStatistics,
+        WorkerPool as WorkerPool,
+        WorkerPoolStatistics as WorkerPoolStatistics,
+        bytes_per_parked_task as bytes_per_parked_task,
+        measure_in_child as measure_in_child,
+        measure_memory as measure_memory,
+        open_worker_pool as open_worker_pool,
+        plot_memory as plot_memory,
+        plot_tasks_alive as plot_tasks_alive,
+        run_limited as run_limited,
+        tasks_per_second as tasks_per_second,
+    )
     from support.once import (
         FAST_PATHS as FAST_PATHS,
         AsyncOnce as AsyncOnce,

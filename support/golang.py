@@ -188,11 +188,15 @@ def run_go(program: str, *, synctest: bool = False, race: bool = False, exit_sta
     return run
 
 
-def compile_errors(program: str) -> str:
-    """The compiler's message for an erratum (``//go:build erratum``); raise :class:`GoError` if it builds."""
+def compile_errors(program: str, env: Mapping[str, str] | None = None) -> str:
+    """The compiler's message for an erratum (``//go:build erratum``); raise :class:`GoError` if it builds.
+
+    ``env`` adds to the build's environment, for example ``{"GOARCH": "386"}``
+    for an error only a 32-bit target reports.
+    """
     # Built from inside its directory, so the compiler names files ./main.go: short lines on the page.
     result = subprocess.run([str(go_command()), "build", "-tags", "erratum", "-o", os.devnull, "."],
-                            cwd=_package_dir(program), env=go_env(), text=True, stdout=subprocess.PIPE,
+                            cwd=_package_dir(program), env=go_env(env), text=True, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     if result.returncode == 0:
         raise GoError(f"{program} is shown as an erratum that does not compile, but it compiles")
@@ -301,7 +305,7 @@ def show_go(program: str, *, synctest: bool = False, exit_status: int = 0, compi
     if source:
         _display_source(program)
     if compile_error:
-        message = compile_errors(program)
+        message = compile_errors(program, env)
         print(message, end="")
         return
     run = run_go(program, synctest=synctest, race=race, exit_status=exit_status, args=args, env=env)
