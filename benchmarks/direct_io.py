@@ -54,12 +54,12 @@ def run(quick: bool = False) -> list[Figure]:
                     seconds = time_pass(method, op, path, block, size)
                 times[(method, op)].append(seconds * total / size)  # scaled to the whole file
         name = _NAME[block]
-        for (method, op), runs in times.items():
+        for (who, what), runs in times.items():
             rate = total / statistics.median(runs) / 1e6
-            rates[(method, op, block)] = rate
-            key = method.replace(" + ", "_").replace(" ", "_")
-            figures.append(Figure(f"directio.mb_s.{op}.{key}.{name}", rate, "MB/s",
-                                  f"{method} {op}, {block} B blocks, median of {reps}"))
+            rates[(who, what, block)] = rate
+            key = who.replace(" + ", "_").replace(" ", "_")
+            figures.append(Figure(f"directio.mb_s.{what}.{key}.{name}", rate, "MB/s",
+                                  f"{who} {what}, {block} B blocks, median of {reps}"))
         goal = 0.9 if block == 4096 else 0.95 if block == 1 << 20 else None
         for op in ("write", "read"):
             figures.append(Figure(f"directio.{op}_vs_dd_{name}", _paired(times, "dd", "sync", op), "x",
