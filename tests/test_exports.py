@@ -41,6 +41,24 @@ SUBPACKAGE_ONLY: dict[str, dict[str, str]] = {
     "support.golang": {
         "GO_MODULE": "the Go module's directory, for book/golang.py and benchmarks/go_peers.py",
     },
+    "support.direct_io": {
+        "METHODS": "the benchmark's contenders, for benchmarks/direct_io.py",
+        "Method": "a type alias for annotations",
+        "Op": "a type alias for annotations",
+        "Rule": "a type alias for annotations (AlignmentError.rule)",
+    },
+    "support.limiting": {
+        "Approach": "the record type of APPROACHES",
+        "JobKind": "a type alias for annotations",
+        "PEERS": "the benchmark's contenders, for benchmarks/limiting.py",
+        "check_count": "the package's count validator, checked by the tests",
+        "drive": "the benchmark's driver, for benchmarks/limiting.py",
+        "go_tasks_per_second": "Go's side of the benchmark, for benchmarks/limiting.py",
+    },
+    "support.once": {
+        "Policy": "a type alias for annotations (AsyncOnce's policy)",
+        "go_once_ns_per_call": "Go's side of the benchmark, for benchmarks/once.py",
+    },
     "support.options": {
         "DEFAULT_READ_TIMEOUT": "a default, documented on with_read_timeout; read by the tests",
         "Handler": "a type alias for annotations",
@@ -83,9 +101,9 @@ SUBPACKAGE_ONLY: dict[str, dict[str, str]] = {
     },
     "support.worker_pool": {
         name: "a part of the payload service, for its server and load processes, its tests and its benchmark"
-        for name in ("DispatchStatistics", "Dispatcher", "LoadProcess", "LoadReport", "NaiveSpawner", "PayloadApp",
+        for name in ("ConnectionGuard", "Ticket", "DispatchStatistics", "Dispatcher", "LoadProcess", "LoadReport", "NaiveSpawner", "PayloadApp",
                      "PayloadServer", "Rejected", "ServerProcess", "SingleProcessor", "StoreCheck", "StoreStatistics",
-                     "WorkerPool", "parse_payloads", "run_load")
+                     "WorkerPool", "parse_payloads")
     },
 }
 

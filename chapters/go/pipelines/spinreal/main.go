@@ -27,8 +27,8 @@ func sink(ctx context.Context, in <-chan string) int {
 }
 
 func main() {
-	// start before the deadline is set: the deadline is then at
-	// least 50 ms after start, and Go's timers never fire early
+	// start first: the deadline is then 50 ms
+	// or more after it (timers never fire early)
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(
 		context.Background(), 50*time.Millisecond)
