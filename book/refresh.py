@@ -27,7 +27,7 @@ from book.project import BUILD, ROOT, BookError, kernel_env, notebook
 
 __all__ = ["execute", "normalise", "refresh"]
 
-KEEP_CELL_METADATA = ("tags", "book")
+KEEP_CELL_METADATA = ("tags", "book", "mystnb")  # mystnb: the alt text of a cell's figure (image.alt)
 IGNORE = "nbval-ignore-output"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
