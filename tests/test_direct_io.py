@@ -145,6 +145,10 @@ def test_io_is_correct_or_names_the_rule(probe_file: Path, offset: int, length: 
             f.write_at(offset, view)
         except AlignmentError as exc:
             assert f.statistics().blocks_written == 0
+            if exc.rule == "buffer address":
+                # Seen on this machine: the kernel took a buffer 1 byte off alignment that the library refuses
+                # (the library keeps the rule the notes teach); only the size and offset rules are the kernel's too.
+                return
             with pytest.raises(OSError) as kernel:  # the kernel agrees the rule is broken
                 os.pwritev(f.fileno(), [view], offset)
             assert kernel.value.errno == errno.EINVAL, exc.rule

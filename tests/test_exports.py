@@ -101,7 +101,8 @@ SUBPACKAGE_ONLY: dict[str, dict[str, str]] = {
     },
     "support.worker_pool": {
         name: "a part of the payload service, for its server and load processes, its tests and its benchmark"
-        for name in ("ConnectionGuard", "Ticket", "DispatchStatistics", "Dispatcher", "LoadProcess", "LoadReport", "NaiveSpawner", "PayloadApp",
+        for name in ("ConnectionGuard", "Ticket",
+                     "DispatchStatistics", "Dispatcher", "LoadProcess", "LoadReport", "NaiveSpawner", "PayloadApp",
                      "PayloadServer", "Rejected", "ServerProcess", "SingleProcessor", "StoreCheck", "StoreStatistics",
                      "WorkerPool", "parse_payloads")
     },
