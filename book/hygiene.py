@@ -26,6 +26,7 @@ from typing import Any
 
 IGNORE_BUDGET = 0.10
 TRACEBACK_MARKS = ("Traceback (most recent call last)", "Exception Group Traceback")
+IGNORE = "nbval-ignore-output"
 RAISES = {"raises-exception", "nbval-raises-exception"}
 
 # The published page shows about 80 characters of code; a Go cell and the trio
@@ -128,7 +129,7 @@ def check_notebook(path: Path) -> list[str]:
         source = _text(cell.get("source", ""))
         if "nbval-skip" in tags or "# NBVAL_SKIP" in source:
             problems.append(f"{where} is tagged nbval-skip: it is never tested")
-        if "nbval-ignore-output" in tags:
+        if IGNORE in tags:
             ignored += 1
             if not source.lstrip().startswith("#"):
                 problems.append(f"{where} ignores its output but does not open with a comment saying why")

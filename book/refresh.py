@@ -22,13 +22,12 @@ from typing import Any
 import nbformat
 from nbclient import NotebookClient
 
-from book.hygiene import check_notebook, source_hash
+from book.hygiene import IGNORE, check_notebook, source_hash
 from book.project import BUILD, ROOT, BookError, kernel_env, notebook
 
 __all__ = ["execute", "normalise", "refresh"]
 
 KEEP_CELL_METADATA = ("tags", "book", "mystnb")  # mystnb: the alt text of a cell's figure (image.alt)
-IGNORE = "nbval-ignore-output"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
 

@@ -19,9 +19,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from book.hygiene import LINE_LIMIT, PAIR_LIMIT, TAB_WIDTH
+
 ROLE = re.compile(r"\{(?:doc|ref|numref|eq|download|term)\}`")
 HASHED = re.compile(r"(^|/)[0-9a-f]{16,}\.(png|svg|jpe?g)$")
-WIDE, PAIRED = 80, 56  # characters a code line may hold: the page, and one column of a Go/trio pair
 SKIP_PAGES = {"search.html", "genindex.html"}
 
 
@@ -66,7 +67,7 @@ class _Page(HTMLParser):
             self._pre -= 1
             paired = self._paired()
             for line in "".join(self._buffer).split("\n"):
-                self.pre_lines.append((line.expandtabs(4), paired))
+                self.pre_lines.append((line.expandtabs(TAB_WIDTH), paired))
         if tag in {"script", "style"} and self._skip:
             self._skip -= 1
         while self._stack:
@@ -114,7 +115,7 @@ def check_site(html: Path) -> list[str]:
         for m in ROLE.finditer(text):
             problems.append(f"{where}: a MyST role shows as text: {text[m.start():m.start() + 40]!r}")
         for line, paired in page.pre_lines:
-            limit = PAIRED if paired else WIDE
+            limit = PAIR_LIMIT if paired else LINE_LIMIT
             if len(line) > limit:
                 problems.append(f"{where}: a {len(line)}-character line is cut off (limit {limit}): {line[:50]}…")
     return problems

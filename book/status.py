@@ -17,10 +17,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from book.hygiene import IGNORE, RAISES
 from book.project import CHAPTERS, toc_stems
 
-IGNORE = "nbval-ignore-output"
-RAISES = {"raises-exception", "nbval-raises-exception"}
 _GO_CALL = re.compile(r"""show_go\(\s*["']([\w/]+)["']""")
 
 
