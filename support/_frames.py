@@ -12,9 +12,10 @@ Taught in the chapter ``reading``.
 from __future__ import annotations
 
 import functools
+import gc
 import re
 import types
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,22 @@ _HIDDEN_FILES = {str(Path(__file__).resolve().parent / "runtime.py")}
 _PROJECT = Path(__file__).resolve().parent.parent
 _SITE = re.compile(r".*/site-packages/")
 _IPYKERNEL_CELL = re.compile(r".*/ipykernel_\d+/\d+\.py$")
+
+
+async def _agen() -> AsyncGenerator[None, None]:
+    yield
+
+
+def _step_types() -> tuple[type, ...]:
+    gen = _agen()
+    steps = (gen.asend(None), gen.athrow(GeneratorExit))
+    for step in steps:
+        step.close()  # never awaited: close them, or Python warns
+    return tuple(type(step) for step in steps)
+
+
+#: The awaitables ``anext(gen)``/``gen.athrow(...)`` return (``async_generator_asend``/``_athrow``).
+_ASYNC_GEN_STEPS = _step_types()
 
 
 @dataclass(frozen=True)
@@ -83,7 +100,13 @@ def _chain(task: trio.lowlevel.Task) -> Iterator[types.FrameType]:
         frame = getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None) or getattr(obj, "ag_frame", None)
         if frame is not None:
             yield frame
-        obj = getattr(obj, "cr_await", None) or getattr(obj, "gi_yieldfrom", None) or getattr(obj, "ag_await", None)
+        nxt = getattr(obj, "cr_await", None) or getattr(obj, "gi_yieldfrom", None) or getattr(obj, "ag_await", None)
+        if nxt is None and isinstance(obj, _ASYNC_GEN_STEPS):
+            # ``await anext(gen)`` (an @asynccontextmanager's __aexit__ does it) awaits an
+            # ``async_generator_asend`` object, which names no attribute for its generator;
+            # the garbage collector's view of it does, so the walk goes on into the generator.
+            nxt = next((r for r in gc.get_referents(obj) if isinstance(r, types.AsyncGeneratorType)), None)
+        obj = nxt
 
 
 @functools.lru_cache(maxsize=4096)
