@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     )
     from support.once import (
         FAST_PATHS as FAST_PATHS,
+        UNROLL as UNROLL,
         AsyncOnce as AsyncOnce,
         LockedOnce as LockedOnce,
         NaiveAsyncOnce as NaiveAsyncOnce,
@@ -82,10 +83,12 @@ if TYPE_CHECKING:
         inlining_decisions as inlining_decisions,
         measure_contention as measure_contention,
         measure_fast_paths as measure_fast_paths,
+        measure_loop as measure_loop,
         paired_ratio as paired_ratio,
         replay_g1_g2_tasks as replay_g1_g2_tasks,
         replay_g1_g2_threads as replay_g1_g2_threads,
         std_once_source as std_once_source,
+        with_gap as with_gap,
     )
     from support.options import (
         Connection as Connection,

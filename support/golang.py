@@ -170,11 +170,19 @@ def run_go(program: str, *, synctest: bool = False, race: bool = False, exit_sta
     Under ``book test`` (``BOOK_GO_RECHECK=1`` in the environment) the run is
     repeated with ``GOMAXPROCS`` 1, 2 and 4, and any difference in output or
     status raises: the program printed something its scheduler decided.
+
+    A ``race=True`` run gets ``GORACE=atexit_sleep_ms=0`` unless ``env`` sets
+    ``GORACE``: the race runtime otherwise sleeps a second before exiting, so
+    that goroutines still running can report. The book's race programs wait
+    for every goroutine before ``main`` returns, so the sleep would only add
+    time (a second a run); a program that does not wait must set ``GORACE``.
     """
     if synctest and args:
         raise GoError(f"{program}: a program run in a synctest bubble takes no arguments (the test binary owns them)")
     binary = build_go(program, synctest=synctest, race=race)
     extra = dict(env or {})
+    if race:
+        extra.setdefault("GORACE", "atexit_sleep_ms=0")
     run = _execute(binary, program, synctest, args, extra, timeout)
     if run.exit_status != exit_status:
         raise GoError(f"{program} exited with status {run.exit_status}, expected {exit_status}:\n{run.output}")

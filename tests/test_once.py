@@ -20,6 +20,7 @@ from support.once import (
     count_runs,
     replay_g1_g2_tasks,
     replay_g1_g2_threads,
+    with_gap,
 )
 
 # --- threads -----------------------------------------------------------------------------------------------
@@ -44,9 +45,20 @@ def test_real_threads_run_f_once(make):
 
 
 def test_thread_replay_breaks_only_the_unchecked_version():
-    assert [replay_g1_g2_threads(UncheckedOnce()) for _ in range(20)] == [2] * 20
-    assert [replay_g1_g2_threads(ThreadOnce()) for _ in range(20)] == [1] * 20
-    assert replay_g1_g2_threads(LockedOnce()) == 1
+    assert [replay_g1_g2_threads(UncheckedOnce) for _ in range(20)] == [2] * 20
+    assert [replay_g1_g2_threads(ThreadOnce) for _ in range(20)] == [1] * 20
+    assert replay_g1_g2_threads(LockedOnce) == 1
+
+
+@pytest.mark.parametrize("cls", [UncheckedOnce, ThreadOnce])
+def test_the_gap_leaves_the_fast_path_alone(cls):
+    gaps = []
+    once = with_gap(cls, lambda: gaps.append(1))
+    assert type(once).do is cls.do  # the replay runs the class's own fast path
+    assert type(with_gap(cls, print)) is type(once)  # one subclass per class
+    assert once.do(lambda: "v") == "v"
+    assert once.do(lambda: "w") == "v"
+    assert gaps == [1]  # only the first call took the slow path
 
 
 def test_thread_once_counts_a_raising_f_as_done():

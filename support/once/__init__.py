@@ -12,12 +12,13 @@ chapter ``once``.
 
 from support.once._async import AsyncOnce, NaiveAsyncOnce, OnceFailedError, OnceStatistics, Policy
 from support.once._go import go_once_ns_per_call, inlining_decisions, std_once_source
-from support.once._measure import FAST_PATHS, measure_contention, measure_fast_paths, paired_ratio
+from support.once._measure import FAST_PATHS, UNROLL, measure_contention, measure_fast_paths, measure_loop, paired_ratio
 from support.once._replay import count_runs, replay_g1_g2_tasks
-from support.once._threads import LockedOnce, ThreadOnce, UncheckedOnce, replay_g1_g2_threads
+from support.once._threads import LockedOnce, ThreadOnce, UncheckedOnce, replay_g1_g2_threads, with_gap
 
 __all__ = [
     "FAST_PATHS",
+    "UNROLL",
     "AsyncOnce",
     "LockedOnce",
     "NaiveAsyncOnce",
@@ -31,8 +32,10 @@ __all__ = [
     "inlining_decisions",
     "measure_contention",
     "measure_fast_paths",
+    "measure_loop",
     "paired_ratio",
     "replay_g1_g2_tasks",
     "replay_g1_g2_threads",
     "std_once_source",
+    "with_gap",
 ]

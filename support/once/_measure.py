@@ -3,10 +3,15 @@
 Mental model: after the first call, a Once costs whatever its fast path
 costs, so each contender is timed over ``calls`` calls of an already-done
 Once, in rounds that alternate the contenders (so load on a shared machine
-hits them alike), and the median round is kept. ``trio.Lock`` is the peer for
-the async Once: a lock taken on every call, version 1's shape. The slow path
-is timed on a fresh Once per round, with 8 threads (behind a barrier) or 8
-trio tasks all calling at once. Taught in the chapter ``once``.
+hits them alike), and the median round is kept. Every timing loop makes
+:data:`UNROLL` calls per iteration, written out, so the ``for`` loop's own
+cost is spread over ten calls instead of added to each (``trio.Lock``'s,
+microseconds a call, keeps a plain loop); nothing is subtracted, and
+:func:`measure_loop` reports what an empty iteration costs.
+``trio.Lock`` is the peer for the async Once: a lock taken on every call,
+version 1's shape. The slow path is timed on a fresh Once per round, with 8
+threads (behind a barrier) or 8 trio tasks all calling at once. Taught in
+the chapter ``once``.
 """
 
 from __future__ import annotations
@@ -35,30 +40,41 @@ async def _avalue() -> int:
     return 1
 
 
+UNROLL = 10  # calls per iteration of every timing loop
+
+
 def _thread_loop(make: Callable[[], LockedOnce | ThreadOnce] | None, calls: int,
                  threads: int) -> Callable[[], float]:
     """Time ``threads`` threads each making ``calls`` // ``threads`` calls at once; seconds, scaled to ``calls``.
 
     With ``make=None`` the contender is a ``functools.cache``-wrapped init function.
     """
-    each = max(1, calls // threads)
+    each = max(1, calls // (threads * UNROLL))
     if make is None:
         init = functools.cache(_value)
         init()
 
-        def work(barrier: threading.Barrier) -> None:
+        def work(barrier: threading.Barrier, n: int = each) -> None:
             barrier.wait()
-            for _ in range(each):
-                init()
+            for _ in range(n):
+                init(); init(); init(); init(); init()  # noqa: E702
+                init(); init(); init(); init(); init()  # noqa: E702
     else:
         once = make()
         once.do(_value)
 
-        def work(barrier: threading.Barrier) -> None:
+        def work(barrier: threading.Barrier, n: int = each) -> None:
+            o, f = once, _value
             barrier.wait()
-            for _ in range(each):
-                once.do(_value)
+            for _ in range(n):
+                o.do(f); o.do(f); o.do(f); o.do(f); o.do(f)  # noqa: E702
+                o.do(f); o.do(f); o.do(f); o.do(f); o.do(f)  # noqa: E702
 
+    return _threaded(work, calls, each * threads * UNROLL, threads)
+
+
+def _threaded(work: Callable[[threading.Barrier], None], calls: int, made: int,
+              threads: int) -> Callable[[], float]:
     def timed() -> float:
         barrier = threading.Barrier(threads + 1)
         workers = [threading.Thread(target=work, args=(barrier,)) for _ in range(threads)]
@@ -68,13 +84,36 @@ def _thread_loop(make: Callable[[], LockedOnce | ThreadOnce] | None, calls: int,
         start = time.perf_counter()
         for worker in workers:
             worker.join()
-        return (time.perf_counter() - start) * calls / (each * threads)
+        return (time.perf_counter() - start) * calls / made
 
     return timed
 
 
+def measure_loop(iterations: int = 160_000, rounds: int = 21, threads: int = 8) -> float:
+    """Median nanoseconds of one empty iteration of the thread contenders' loop, with ``threads`` threads.
+
+    Each iteration of a contender's loop makes :data:`UNROLL` calls; this is
+    the share of the loop in them, reported beside the figures and never
+    subtracted from them.
+    """
+    if min(iterations, rounds, threads) < 1:
+        raise ValueError(f"iterations, rounds and threads must be >= 1, got {iterations}, {rounds}, {threads}")
+    each = max(1, iterations // threads)
+
+    def work(barrier: threading.Barrier, n: int = each) -> None:
+        barrier.wait()
+        for _ in range(n):
+            pass
+
+    timed = _threaded(work, 1, each * threads, threads)
+    timed()  # warm-up
+    return statistics.median(timed() for _ in range(rounds)) * 1e9
+
+
 def _trio_loops(calls: int) -> dict[str, Callable[[], float]]:
-    async def lock_every_call() -> float:
+    n = max(1, calls // UNROLL)
+
+    async def lock_every_call() -> float:  # microseconds a call: a plain loop, its cost is noise here
         lock, done = trio.Lock(), True
         start = time.perf_counter()
         for _ in range(calls):
@@ -84,19 +123,24 @@ def _trio_loops(calls: int) -> dict[str, Callable[[], float]]:
 
     async def await_do() -> float:
         once: AsyncOnce[int] = AsyncOnce()
-        await once.do(_avalue)
+        f = _avalue
+        await once.do(f)
         start = time.perf_counter()
-        for _ in range(calls):
-            await once.do(_avalue)
-        return time.perf_counter() - start
+        for _ in range(n):
+            await once.do(f); await once.do(f); await once.do(f); await once.do(f)  # noqa: E702
+            await once.do(f); await once.do(f); await once.do(f); await once.do(f)  # noqa: E702
+            await once.do(f); await once.do(f)  # noqa: E702
+        return (time.perf_counter() - start) * calls / (n * UNROLL)
 
     async def nowait() -> float:
         once: AsyncOnce[int] = AsyncOnce()
         await once.do(_avalue)
         start = time.perf_counter()
-        for _ in range(calls):
-            once.get_nowait()
-        return time.perf_counter() - start
+        for _ in range(n):
+            once.get_nowait(); once.get_nowait(); once.get_nowait(); once.get_nowait()  # noqa: E702
+            once.get_nowait(); once.get_nowait(); once.get_nowait(); once.get_nowait()  # noqa: E702
+            once.get_nowait(); once.get_nowait()  # noqa: E702
+        return (time.perf_counter() - start) * calls / (n * UNROLL)
 
     return {FAST_PATHS[3]: lambda: trio.run(lock_every_call), FAST_PATHS[4]: lambda: trio.run(await_do),
             FAST_PATHS[5]: lambda: trio.run(nowait)}
