@@ -112,7 +112,9 @@ async def _per_item(apply: Callable[[Any], Any], is_async: bool, workers: int, n
     """One task per item, at most ``workers`` alive: acquire here, release in the child.
 
     The release happens in another task than the acquire, so this is a
-    :class:`trio.Semaphore`; a :class:`trio.CapacityLimiter` would refuse it.
+    :class:`trio.Semaphore`, which has no owner. A :class:`trio.CapacityLimiter`
+    refuses a plain ``release()`` from another task; it allows the hand-over
+    only through ``acquire_on_behalf_of``/``release_on_behalf_of``.
     """
     slots = trio.Semaphore(workers)
 
