@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -33,6 +35,7 @@ from support import run
 from support.worker_pool import (
     DirectoryStore,
     LoadSpec,
+    ServerProcess,
     Settings,
     SettingsError,
     WorkerPool,
@@ -46,7 +49,8 @@ from support.worker_pool import (
     spawn_go_server,
     spawn_server,
 )
-from support.worker_pool._child import ROOT, child_environment
+from support.worker_pool._child import child_environment
+from support.worker_pool.server import main as serve_main
 
 # ---------------------------------------------------------------- settings
 
@@ -324,10 +328,27 @@ def test_handler_statuses(tmp_path):
 # ---------------------------------------------------------------- fuzz: only 4xx for bad input
 
 
+@dataclass
+class Live:
+    """The one server the client-only tests share; the module's last test stops it and checks its STATS."""
+
+    server: ServerProcess
+    store_dir: Path
+    address: tuple[str, int]
+
+
 @pytest.fixture(scope="module")
-def fuzz_server(tmp_path_factory):
-    with spawn_server(tmp_path_factory.mktemp("fuzz"), max_workers=4, max_queue=100_000, max_body=4096) as server:
-        yield server
+def live(tmp_path_factory):
+    store_dir = tmp_path_factory.mktemp("live") / "store"
+    with spawn_server(store_dir, max_workers=4, max_queue=100_000, max_body=4096, read_timeout=0.5) as server:
+        yield Live(server, store_dir, _address(server.url))
+
+
+@pytest.fixture(scope="module")
+def client():
+    with httpx.Client(timeout=10) as shared:
+        yield shared
+
 
 
 _json_leaf = st.one_of(
@@ -354,10 +375,10 @@ _types = st.sampled_from(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=_bodies, content_type=_types, method=st.sampled_from(["POST", "POST", "POST", "PUT", "GET", "DELETE"]))
-def test_fuzz_handler_answers_only_4xx(fuzz_server, body, content_type, method):
+def test_fuzz_handler_answers_only_4xx(live, client, body, content_type, method):
     headers = {"content-type": content_type} if content_type else {}
     content = body if method != "GET" else None
-    response = httpx.request(method, fuzz_server.url, content=content, headers=headers, timeout=10)
+    response = client.request(method, live.server.url, content=content, headers=headers)
     assert 400 <= response.status_code < 500 or response.status_code == 202, response.text
     if response.status_code != 202:
         assert isinstance(response.json()["error"], str)
@@ -373,12 +394,12 @@ def _rss_mb(pid: int) -> float:
 def test_soak_every_ack_stored_once_and_rss_flat(tmp_path):
     store_dir = tmp_path / "store"
     with spawn_server(store_dir, max_workers=4, max_queue=400, latency=0.002, max_body=8192) as server:
-        spec = LoadSpec(connections=12, duration=2.5, payloads=50, size=32, bad_every=4, max_body=8192, tag="soak")
+        spec = LoadSpec(connections=12, duration=1.5, payloads=50, size=32, bad_every=4, max_body=8192, tag="soak")
         with open_load(server.url, spec) as load:
             samples = []
-            while load.running():
+            while load.running():  # about 15 samples: the second half must not grow past the first
                 samples.append(_rss_mb(server.pid))
-                time.sleep(0.2)
+                time.sleep(0.1)
             report = load.wait()
         stats = server.interrupt()
     statuses = {int(s): n for s, n in report.statuses.items()}
@@ -397,9 +418,9 @@ def test_soak_every_ack_stored_once_and_rss_flat(tmp_path):
 
 def test_sigint_under_load_drains_and_loses_nothing(tmp_path):
     store_dir = tmp_path / "store"
-    spec = LoadSpec(connections=8, duration=1.5, size=16, tag="sigint")
-    with (
-        spawn_server(store_dir, max_workers=8, max_queue=3000, latency=0.01) as server,
+    spec = LoadSpec(connections=8, duration=1.0, size=16, tag="sigint")
+    with (  # the drain of a full queue takes 400 x 0.005 s / 8 workers = 0.25 s
+        spawn_server(store_dir, max_workers=8, max_queue=400, latency=0.005) as server,
         open_load(server.url, spec) as load,
     ):
         while load.running() and not any(store_dir.iterdir()):
@@ -410,6 +431,7 @@ def test_sigint_under_load_drains_and_loses_nothing(tmp_path):
     acked = set(report.acked)
     assert acked, report.statuses
     assert stats["accepted"] == stats["stored"] and stats["failed"] == 0
+    assert stats["connections_cut"] == 0  # keep-alive clients mid-request did not hold the stop to its deadline
     store = DirectoryStore(store_dir)
     assert acked <= store.names()
     assert store.check().clean
@@ -499,43 +521,62 @@ def _h2_connection(address: tuple[str, int]) -> tuple[socket.socket, h2.connecti
     return sock, conn
 
 
-def test_h2_answer_before_body_and_hang_up_never_end_the_server(tmp_path):
+def test_h2_answer_before_body_and_hang_up_never_end_the_server(live):
     """Defects 1 and 2 (the server died with KeyError / BusyResourceError): now each closes one connection."""
-    with spawn_server(tmp_path / "store", max_workers=2, max_queue=2000, max_body=2000) as server:
-        address = _address(server.url)
-        assert h2_early_answer(server.url, "PUT") == 405
-        assert h2_early_answer(server.url, "POST", content_type="text/plain") == 415
-        assert h2_early_answer(server.url, "POST", content_length=20 << 20) == 413
-        for _ in range(3):  # many streams with bodies, then a hang-up with all of them open
-            sock, conn = _h2_connection(address)
-            for stream in range(1, 20, 2):
-                conn.send_headers(stream, [(":method", "POST"), (":path", "/payloads"), (":scheme", "http"),
-                                           (":authority", "x"), ("content-type", "application/json")])  # fmt: skip
-                conn.send_data(stream, _body({"s": stream}), end_stream=True)
-            sock.sendall(conn.data_to_send())
-            sock.close()
-        response = httpx.post(server.url, content=_body({"after": 1}), headers=JSON)
-        assert response.status_code == 202
-        stats = server.interrupt()
-    assert stats["accepted"] == stats["stored"] >= 1 and stats["unstored"] == 0
+    url = live.server.url
+    assert h2_early_answer(url, "PUT") == 405
+    assert h2_early_answer(url, "POST", content_type="text/plain") == 415
+    assert h2_early_answer(url, "POST", content_length=20 << 20) == 413
+    for _ in range(3):  # many streams with bodies, then a hang-up with all of them open
+        sock, conn = _h2_connection(live.address)
+        for stream in range(1, 20, 2):
+            conn.send_headers(stream, [(":method", "POST"), (":path", "/payloads"), (":scheme", "http"),
+                                       (":authority", "x"), ("content-type", "application/json")])  # fmt: skip
+            conn.send_data(stream, _body({"s": stream}), end_stream=True)
+        sock.sendall(conn.data_to_send())
+        sock.close()
+    response = httpx.post(url, content=_body({"after": 1}), headers=JSON)
+    assert response.status_code == 202  # acknowledged == stored is checked when the shared server stops
 
 
-def test_websocket_upgrade_and_stray_byte(tmp_path):
+def test_h2_hang_up_frees_its_connection_slot(tmp_path):
+    """A hang-up with streams answered but unsent used to hold the connection (and its slot) until the stop."""
+    settings = Settings(max_workers=2, max_queue=100, keep_alive_timeout=0.1)
+
+    async def main() -> int:
+        async with open_payload_server("pool", DirectoryStore(tmp_path), settings) as server:
+
+            def hang_up() -> None:
+                sock, conn = _h2_connection(_address(server.url))
+                for stream in range(1, 20, 2):
+                    conn.send_headers(stream, [(":method", "POST"), (":path", "/payloads"), (":scheme", "http"),
+                                               (":authority", "x"), ("content-type", "application/json")])  # fmt: skip
+                    conn.send_data(stream, _body({"s": stream}), end_stream=True)
+                sock.sendall(conn.data_to_send())
+                sock.close()
+
+            await trio.to_thread.run_sync(hang_up)
+            with trio.fail_after(10):  # a bound for a hang, not a speed goal: it ends after keep_alive_timeout
+                while server.guard.served < 1:  # noqa: ASYNC110  # the guard counts; it has no event to wait on
+                    await trio.sleep(0.02)
+            return server.guard.cut
+
+    assert trio.run(main) == 0
+
+
+def test_websocket_upgrade_and_stray_byte(live):
     """Defect 3: a websocket upgrade is refused with 403, and the stray byte after it ends only that connection."""
-    with spawn_server(tmp_path / "store", max_workers=2, max_queue=100) as server:
-        upgrade = (b"GET /payloads HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                   b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")  # fmt: skip
-        with socket.create_connection(_address(server.url), timeout=5) as sock:
-            sock.sendall(upgrade)
-            assert sock.recv(100).startswith(b"HTTP/1.1 403")
-        for _ in range(5):  # the stray byte may come before or after the refusal: either way one connection ends
-            with socket.create_connection(_address(server.url), timeout=5) as sock:
-                sock.sendall(upgrade + b"Z")
-                answer = sock.recv(100)
-            assert answer == b"" or answer.startswith((b"HTTP/1.1 403", b"HTTP/1.1 400"))
-        assert httpx.post(server.url, content=_body({"a": 1}), headers=JSON).status_code == 202
-        stats = server.interrupt()
-    assert stats["answers"]["202"] == 1 and stats["answers"]["403"] >= 1
+    upgrade = (b"GET /payloads HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")  # fmt: skip
+    with socket.create_connection(live.address, timeout=5) as sock:
+        sock.sendall(upgrade)
+        assert sock.recv(100).startswith(b"HTTP/1.1 403")
+    for _ in range(5):  # the stray byte may come before or after the refusal: either way one connection ends
+        with socket.create_connection(live.address, timeout=5) as sock:
+            sock.sendall(upgrade + b"Z")
+            answer = sock.recv(100)
+        assert answer == b"" or answer.startswith((b"HTTP/1.1 403", b"HTTP/1.1 400"))
+    assert httpx.post(live.server.url, content=_body({"a": 1}), headers=JSON).status_code == 202
 
 
 def test_failed_writes_are_retried_logged_and_reported(tmp_path, caplog):
@@ -636,31 +677,28 @@ def test_second_signal_abandons_the_drain_and_reports_it(tmp_path):
     with spawn_server(tmp_path / "store", max_workers=1, max_queue=100, latency=30.0) as server:
         assert httpx.post(server.url, content=_body(*({"n": n} for n in range(5))), headers=JSON).status_code == 202
         server.process.send_signal(signal.SIGINT)
-        time.sleep(0.5)
+        assert server.wait_for_line("STOPPING") == "STOPPING on SIGINT"  # the first signal is in: the drain starts
         with pytest.raises(RuntimeError, match="exited with 1"):
             server.interrupt()
     stats = server.stats
     assert stats is not None and (stats["accepted"], stats["stored"], stats["unstored"]) == (5, 0, 5)
 
 
-def _serve_command(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "support.worker_pool", "serve", *args]
-    return subprocess.run(command, env=child_environment(), cwd=ROOT, capture_output=True, text=True, timeout=30)
-
-
-def test_command_line_refuses_bad_values_in_one_line(tmp_path):
+def test_command_line_refuses_bad_values_in_one_line(tmp_path, capsys):
     for args, words in (
         (["--latency", "nan"], "must be a finite number of seconds"),
         (["--port", "70000"], "must be from 0 to 65535"),
     ):
-        done = _serve_command("--store", str(tmp_path), *args)
-        assert done.returncode == 2 and words in done.stderr
+        with pytest.raises(SystemExit) as exited:
+            serve_main(["--store", str(tmp_path), *args])
+        assert exited.value.code == 2 and words in capsys.readouterr().err
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        done = _serve_command("--store", str(tmp_path), "--port", str(taken.getsockname()[1]))
-    assert done.returncode == 2
-    assert done.stderr.strip().startswith("error: cannot listen on 127.0.0.1:") and "Traceback" not in done.stderr
+        assert serve_main(["--store", str(tmp_path), "--port", str(taken.getsockname()[1])]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().startswith("error: cannot listen on 127.0.0.1:") and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
 
 
 _H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
@@ -678,42 +716,71 @@ _raw_streams = st.one_of(
 )
 
 
-@pytest.fixture(scope="module")
-def raw_server(tmp_path_factory):
-    store_dir = tmp_path_factory.mktemp("raw") / "store"
-    with spawn_server(store_dir, max_workers=2, max_queue=1000, read_timeout=0.5) as server:
-        yield server, store_dir
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(stream=_raw_streams)
-def test_fuzz_raw_bytes_never_end_the_server(raw_server, stream):
-    server, _ = raw_server
-    with socket.create_connection(_address(server.url), timeout=5) as sock:
+def test_fuzz_raw_bytes_never_end_the_server(live, stream):
+    with socket.create_connection(live.address, timeout=5) as sock:
         sock.sendall(stream)
         sock.settimeout(0.05)
         with contextlib.suppress(TimeoutError, ConnectionResetError):
             sock.recv(1024)
-    assert server.process.poll() is None
+    assert live.server.process.poll() is None
 
 
-def test_after_the_fuzz_the_server_answers_and_stored_equals_acknowledged(raw_server):
-    server, store_dir = raw_server
-    acked = _acknowledge(server.url, 20, "after-fuzz")
-    stats = server.interrupt()
-    assert len(acked) == 20 and acked <= DirectoryStore(store_dir).names()
-    assert stats["accepted"] == stats["stored"] and stats["failed"] == stats["unstored"] == 0
+def _exchange(address: tuple[str, int], request: bytes) -> tuple[bytes, bytes]:
+    """Send ``request`` on a new connection, read until the server closes it; return (head, body)."""
+    with socket.create_connection(address, timeout=5) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(4096):  # the server closes after the answer: recv returns b""
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head.lower(), body
 
 
-def test_413_from_the_declared_length_closes_the_connection_and_says_so(tmp_path):
+def test_413_from_the_declared_length_closes_the_connection_and_says_so(live):
     """Defect 8: the 413 decided from Content-Length now carries ``Connection: close``, and the server closes."""
-    with spawn_server(tmp_path / "store", max_body=1000) as server:
-        with socket.create_connection(_address(server.url), timeout=5) as sock:
-            sock.sendall(b"POST /payloads HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                         b"Content-Length: 20000000\r\n\r\n{")  # fmt: skip
-            answer = b""
-            while chunk := sock.recv(4096):  # the server closes after the answer: recv returns b""
-                answer += chunk
-        server.interrupt()
-    head = answer.split(b"\r\n\r\n", 1)[0].lower()
-    assert head.startswith(b"http/1.1 413") and b"connection: close" in head
+    head, body = _exchange(live.address, b"POST /payloads HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                         b"Content-Length: 20000000\r\n\r\n{")  # fmt: skip
+    assert head.startswith(b"http/1.1 413") and b"\r\nconnection: close" in head
+    assert json.loads(body)["error"] == "body of 20000000 bytes is over the limit of 4096"
+
+
+def test_http_1_0_keep_alive_gets_one_request_and_connection_close(live):
+    """Defect 8: h11 serves HTTP/1.0 one request per connection; the answer is whole, says so, and the server closes.
+
+    A second request pipelined behind the first is not read (RFC 9112 section 9.6), and the first still gets
+    its own answer: hypercorn used to answer 400 in its place, although the first request's payload was stored.
+    """
+    first = _body({"http": "1.0"})
+    request = (b"POST /payloads HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\nContent-Type: application/json\r\n"
+               b"Content-Length: %d\r\n\r\n%s" % (len(first), first))  # fmt: skip
+    for pipelined in (b"", b"GET /payloads HTTP/1.0\r\n\r\n"):
+        head, body = _exchange(live.address, request + pipelined)
+        assert head.startswith(b"http/1.1 202") and b"\r\nconnection: close" in head
+        assert b"keep-alive" not in head and json.loads(body) == {"accepted": 1}
+    assert live.server.process.poll() is None
+    assert object_name(canonical_payload({"http": "1.0"})) in DirectoryStore(live.store_dir).names()
+
+
+def test_the_package_loads_names_on_first_use():
+    """support.worker_pool is lazy (a server child skips httpx); each name comes from the module it maps to."""
+    import support.worker_pool as package
+
+    assert sorted(package._WHERE) == package.__all__
+    for name, module in package._WHERE.items():
+        assert getattr(package, name) is getattr(importlib.import_module(f"support.worker_pool.{module}"), name)
+    command = "import sys, support.worker_pool.__main__; print('httpx' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", command], env=child_environment(), capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def test_after_the_clients_the_shared_server_answers_and_stored_equals_acknowledged(live):
+    """The shared server's end: still answering, then a clean stop; every acknowledged payload stored."""
+    acked = _acknowledge(live.server.url, 20, "after-fuzz")
+    stats = live.server.interrupt()
+    assert len(acked) == 20 and acked <= DirectoryStore(live.store_dir).names()
+    assert stats["accepted"] == stats["stored"] >= 20 and stats["failed"] == stats["unstored"] == 0
+    answers = stats["answers"]
+    assert isinstance(answers, dict) and answers["403"] >= 1 and answers["413"] >= 2
+    assert stats["connections_cut"] == 0 and DirectoryStore(live.store_dir).check().clean

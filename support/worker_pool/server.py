@@ -166,6 +166,7 @@ async def _serve_until_signal(
     stats["answers"] = {str(k): v for k, v in sorted(server.app.answers.items())}
     stats["written"] = store.statistics().written
     stats["connection_errors"] = dict(sorted(server.guard.errors.items()))
+    stats["connections_cut"] = server.guard.cut
     return stats
 
 
@@ -250,6 +251,15 @@ class ServerProcess:
         if self.process.poll() is None:
             self.process.send_signal(signum)
         return self.collect(timeout)
+
+    def wait_for_line(self, prefix: str) -> str:
+        """Read the server's stdout until a line starts with ``prefix`` (e.g. ``STOPPING``); return it."""
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line.rstrip("\n"))
+            if line.startswith(prefix):
+                return line.rstrip("\n")
+        raise RuntimeError(f"server exited before printing {prefix!r}: {tail(self._errors)}")
 
     def collect(self, timeout: float = 60.0) -> dict[str, object]:
         """Wait for the exit (after a signal was sent) and return the final ``STATS``."""
