@@ -75,7 +75,7 @@ def _nbval_and_pytest() -> list[str]:
     from book.testsuite import pytest_jobs, record_files
     from book.verify import verify_all
 
-    outcomes = list(verify_all(toc_stems(), pytest_jobs(cpus())))
+    outcomes = list(verify_all(toc_stems(), pytest_jobs(2 * cpus())))  # smaller jobs pack the CPUs better
     record_files()
     print(f"    {len(outcomes)} jobs on {cpus()} CPUs used {sum(d.cpu_seconds for d, _ in outcomes):.1f}s of CPU")
     failed = [name for _, name in outcomes if name is not None]
