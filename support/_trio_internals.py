@@ -67,7 +67,7 @@ OPERATION_KINDS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("sleep", ("sleep",)),
     ("send", ("send",)),
     ("receive", ("receive",)),
-    ("acquire", ("acquire", "lock", "semaphore", "limiter")),
+    ("acquire", ("acquire", "lock", "semaphore", "limiter", "asynccontextmanagermixin")),  # `async with lock:`
     ("join", ("nursery", "aexit")),
     ("wait", ("wait", "event", "park")),
 )

@@ -177,6 +177,10 @@ def test_each_blocking_operation_falls_in_its_kind():
             async with trio.open_nursery() as inner:
                 inner.start_soon(trio.sleep_forever)
 
+        async def with_semaphore() -> None:  # `async with` blocks in trio's __aenter__, not in acquire()
+            async with semaphore:
+                pass
+
         cases: dict[str, tuple[Callable[..., Awaitable[object]], tuple[object, ...]]] = {
             "sleep": (trio.sleep, (100,)),
             "send": (send.send, (1,)),
@@ -184,6 +188,7 @@ def test_each_blocking_operation_falls_in_its_kind():
             "acquire": (lock.acquire, ()),
             "acquire (semaphore)": (semaphore.acquire, ()),
             "acquire (limiter)": (limiter.acquire, ()),
+            "acquire (async with)": (with_semaphore, ()),
             "wait": (event.wait, ()),
             "join": (joins, ()),
         }
