@@ -7,11 +7,12 @@ notebook output changing somewhere else.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 import socket
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,24 @@ def test_system_tasks_are_named_with_a_bracket():
     root, me = trio.run(main)
     assert internals.is_system_task(root)
     assert not internals.is_system_task(me)
+
+
+def test_the_walk_goes_through_an_asynccontextmanager():
+    """A task blocked in an ``@asynccontextmanager``'s exit is named by the trio call inside the generator."""
+    seen: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def draining() -> AsyncIterator[trio.Event]:
+        done = trio.Event()
+        yield done
+        await done.wait()  # the __aexit__ waits here, behind anext(gen)
+
+    async def user() -> None:
+        async with draining():
+            pass
+
+    async def probe() -> None:
+        seen.append(operation(await _blocked(user)))
+
+    _inspect(probe)
+    assert seen == ["Event.wait"]
