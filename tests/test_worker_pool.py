@@ -521,6 +521,17 @@ def _h2_connection(address: tuple[str, int]) -> tuple[socket.socket, h2.connecti
     return sock, conn
 
 
+def _h2_hang_up(address: tuple[str, int]) -> None:
+    """Open ten HTTP/2 streams, each a whole POST with a body, then hang up with all of them open."""
+    sock, conn = _h2_connection(address)
+    for stream in range(1, 20, 2):
+        conn.send_headers(stream, [(":method", "POST"), (":path", "/payloads"), (":scheme", "http"),
+                                   (":authority", "x"), ("content-type", "application/json")])  # fmt: skip
+        conn.send_data(stream, _body({"s": stream}), end_stream=True)
+    sock.sendall(conn.data_to_send())
+    sock.close()
+
+
 def test_h2_answer_before_body_and_hang_up_never_end_the_server(live):
     """Defects 1 and 2 (the server died with KeyError / BusyResourceError): now each closes one connection."""
     url = live.server.url
@@ -528,13 +539,7 @@ def test_h2_answer_before_body_and_hang_up_never_end_the_server(live):
     assert h2_early_answer(url, "POST", content_type="text/plain") == 415
     assert h2_early_answer(url, "POST", content_length=20 << 20) == 413
     for _ in range(3):  # many streams with bodies, then a hang-up with all of them open
-        sock, conn = _h2_connection(live.address)
-        for stream in range(1, 20, 2):
-            conn.send_headers(stream, [(":method", "POST"), (":path", "/payloads"), (":scheme", "http"),
-                                       (":authority", "x"), ("content-type", "application/json")])  # fmt: skip
-            conn.send_data(stream, _body({"s": stream}), end_stream=True)
-        sock.sendall(conn.data_to_send())
-        sock.close()
+        _h2_hang_up(live.address)
     response = httpx.post(url, content=_body({"after": 1}), headers=JSON)
     assert response.status_code == 202  # acknowledged == stored is checked when the shared server stops
 
@@ -545,17 +550,7 @@ def test_h2_hang_up_frees_its_connection_slot(tmp_path):
 
     async def main() -> int:
         async with open_payload_server("pool", DirectoryStore(tmp_path), settings) as server:
-
-            def hang_up() -> None:
-                sock, conn = _h2_connection(_address(server.url))
-                for stream in range(1, 20, 2):
-                    conn.send_headers(stream, [(":method", "POST"), (":path", "/payloads"), (":scheme", "http"),
-                                               (":authority", "x"), ("content-type", "application/json")])  # fmt: skip
-                    conn.send_data(stream, _body({"s": stream}), end_stream=True)
-                sock.sendall(conn.data_to_send())
-                sock.close()
-
-            await trio.to_thread.run_sync(hang_up)
+            await trio.to_thread.run_sync(_h2_hang_up, _address(server.url))
             with trio.fail_after(10):  # a bound for a hang, not a speed goal: it ends after keep_alive_timeout
                 while server.guard.served < 1:  # noqa: ASYNC110  # the guard counts; it has no event to wait on
                     await trio.sleep(0.02)
