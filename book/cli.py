@@ -222,6 +222,11 @@ def main(argv: list[str]) -> int:
         "clean": lambda: clean(everything=args.all),
         "new": lambda: new(args.stem, args.title),
     }
+    # Some machines set PYTHONDONTWRITEBYTECODE, which makes every process the book starts (pytest workers,
+    # nbval kernels, servers, benchmarks) compile support/ and book/ again: about 20 CPU-s of a warm
+    # `book test`. The caches are gitignored, kept out of the archive and removed by `book clean`.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.dont_write_bytecode = False
     if args.command == "clean":  # needs no .venv, and must not be stopped by a broken one
         commands["clean"]()
         return 0
