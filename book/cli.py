@@ -69,15 +69,29 @@ def _go() -> list[str]:
     return golang.check()
 
 
-def _nbval_and_pytest() -> list[str]:
-    from book.jobs import cpus
-    from book.project import toc_stems
-    from book.testsuite import pytest_jobs, record_files
-    from book.verify import verify_all
+_BUILD_JOB = "strict build"
 
-    outcomes = list(verify_all(toc_stems(), pytest_jobs(2 * cpus())))  # smaller jobs pack the CPUs better
+
+def _nbval_pytest_and_build() -> list[str]:
+    """nbval and pytest side by side; the strict build (``build --all``) joins them once every chapter passed.
+
+    Starting the build while the last pytest groups still run fills CPUs that would otherwise idle at the end.
+    """
+    from book.jobs import Job, cpus
+    from book.project import kernel_env, toc_stems
+    from book.testsuite import pytest_jobs, record_files
+    from book.verify import nbval_job, verify_all
+
+    stems = toc_stems()
+    build_job = Job(_BUILD_JOB, (sys.executable, "-m", "book", "build", "--all"), kernel_env(),
+                    after=frozenset(nbval_job(stem)[0].name for stem in stems))
+    outcomes = list(verify_all(stems, [*pytest_jobs(2 * cpus()), build_job]))  # smaller jobs pack the CPUs better
     record_files()
     print(f"    {len(outcomes)} jobs on {cpus()} CPUs used {sum(d.cpu_seconds for d, _ in outcomes):.1f}s of CPU")
+    for done, _ in outcomes:
+        if done.job.name == _BUILD_JOB and done.ok:
+            print(*(f"    {line}" for line in done.output.splitlines() if line.startswith("book: the book is at")),
+                  sep="\n")
     failed = [name for _, name in outcomes if name is not None]
     return [f"failed: {', '.join(failed)}"] if failed else []
 
@@ -89,11 +103,6 @@ def _hygiene() -> list[str]:
     return check_book(CHAPTERS, toc_stems())
 
 
-def _strict_build() -> list[str]:
-    build(all_pages=True)
-    return []
-
-
 def _site() -> list[str]:
     from book.project import BUILD
     from book.site import check_site
@@ -101,15 +110,15 @@ def _site() -> list[str]:
     return check_site(BUILD / "html")
 
 
+_PARALLEL = "strict nbval on every chapter; pytest and the strict build (jupyter-book -W -n) beside it"
 CHECKS = (
     Check("ruff", _tool("-m", "ruff", "check", *LINT_PATHS)),
     Check("mypy (strict, the files pyproject.toml names)", _tool("-m", "mypy")),
     Check("Go: gofmt, go vet, every program shown by its chapter", _go),
-    Check("strict nbval on every chapter, pytest tests beside it", _nbval_and_pytest),
+    Check(_PARALLEL, _nbval_pytest_and_build),
     Check("notebook hygiene (and line widths)", _hygiene),
-    Check("strict build", _strict_build, needs="strict nbval on every chapter, pytest tests beside it"),
     Check("the built site: links, anchors, images and their alt texts, no leaked roles, no cut-off lines", _site,
-          needs="strict build"),
+          needs=_PARALLEL),
 )
 
 

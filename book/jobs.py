@@ -1,20 +1,27 @@
-"""Run independent commands side by side, as many at once as the CPUs this process may use.
+"""Run independent commands side by side: one more at once than the CPUs this process may use.
+
+The jobs wait part of their time (on servers they started, kernels, Go
+children, sleeps): in ``book test`` their wall seconds add up to about 15 %
+more than their CPU seconds, so with only one job per CPU the CPUs idle that
+long. A third job on two CPUs took a warm ``book test`` from 88-96 s to 75-79 s.
 
 ``book test`` runs strict nbval on each chapter (one kernel each) and pytest,
 split into groups of test files, as separate processes. They share nothing,
 so they run at once. The longest start first (each job's expected duration
 comes from the last run, kept in ``_build/.durations.json``), so a long job
-does not start last and leave a CPU idle at the end.
+does not start last and leave a CPU idle at the end. A job may wait for others
+(``after``): it starts once they all passed, and is skipped if one failed.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from book.project import BUILD, ROOT
@@ -31,12 +38,16 @@ def cpus() -> int:
 
 @dataclass(frozen=True)
 class Job:
-    """One command run in ``ROOT``. ``name`` keys its recorded duration; ``estimate`` overrides that."""
+    """One command run in ``ROOT``. ``name`` keys its recorded duration; ``estimate`` overrides that.
+
+    ``after`` names jobs that must all pass before this one starts.
+    """
 
     name: str
     cmd: tuple[str, ...]
     env: Mapping[str, str]
     estimate: float | None = None
+    after: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -78,17 +89,62 @@ def _run(job: Job) -> Done:
 
 
 def run_jobs(jobs: Sequence[Job], workers: int | None = None) -> Iterator[Done]:
-    """Yield each job's outcome as it finishes; the longest expected start first (unknown ones before all)."""
+    """Yield each job's outcome as it finishes; the longest expected chain starts first (unknown ones before all).
+
+    A job whose ``after`` names a job that failed (or was skipped) is not run: it is yielded as failed,
+    with the reason as its output. ``after`` may only name jobs in ``jobs``.
+    """
+    names = {job.name for job in jobs}
+    for job in jobs:
+        if not job.after <= names:
+            raise ValueError(f"job {job.name!r} waits for jobs not given: {', '.join(sorted(job.after - names))}")
+    ordered: set[str] = set()
+    while len(ordered) < len(jobs):
+        free = {job.name for job in jobs if job.name not in ordered and job.after <= ordered}
+        if not free:
+            raise ValueError(f"jobs wait for each other: {', '.join(sorted(names - ordered))}")
+        ordered |= free
     last = recorded()
 
     def expected(job: Job) -> float:
         return job.estimate if job.estimate is not None else last.get(job.name, float("inf"))
 
+    dependents = {job.name: [other for other in jobs if job.name in other.after] for job in jobs}
+
+    @functools.cache
+    def rank(name: str) -> float:
+        """The expected time from this job's start to the end of the longest chain of jobs waiting on it."""
+        job = next(j for j in jobs if j.name == name)
+        return expected(job) + max((rank(d.name) for d in dependents[name]), default=0.0)
+
+    waiting = sorted(jobs, key=lambda job: rank(job.name), reverse=True)
+    passed: set[str] = set()
+    finished: set[str] = set()
     took: dict[str, float] = {}
-    with ThreadPoolExecutor(max(1, workers or cpus())) as pool:
-        futures = [pool.submit(_run, job) for job in sorted(jobs, key=expected, reverse=True)]
-        for future in as_completed(futures):
-            done = future.result()
-            took[done.job.name] = done.seconds
-            yield done
+    slots = max(1, workers or cpus() + 1)  # one spare: see the module's docstring
+    with ThreadPoolExecutor(slots) as pool:
+        running: dict[Future[Done], Job] = {}
+        while waiting or running:
+            # Start jobs only into free slots, so one that became ready late still goes before the queue.
+            for job in [j for j in waiting if j.after <= finished]:
+                if job.after <= passed and len(running) == slots:
+                    continue
+                waiting.remove(job)
+                if job.after <= passed:
+                    running[pool.submit(_run, job)] = job
+                else:
+                    finished.add(job.name)
+                    yield Done(job, False, f"    skipped: {', '.join(sorted(job.after - passed))} did not pass\n",
+                               0.0, 0.0)
+            if not running:
+                continue  # only skips happened (no cycles, checked above): what they freed starts now
+            done_now, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done_now:
+                del running[future]
+                done = future.result()
+                finished.add(done.job.name)
+                if done.ok:
+                    passed.add(done.job.name)
+                took[done.job.name] = done.seconds
+                yield done
     remember(took)

@@ -91,5 +91,7 @@ def chapter_stems() -> list[str]:
 
 
 def write_status_page(path: Path = CHAPTERS / "status.md") -> Path:
-    path.write_text(render([chapter_status(s) for s in chapter_stems()]), encoding="utf-8")
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(render([chapter_status(s) for s in chapter_stems()]), encoding="utf-8")
+    partial.replace(path)  # whole or not at all: tests copying chapters/ run beside the build
     return path

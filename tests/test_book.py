@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -284,3 +285,45 @@ def test_test_files_are_dealt_into_groups_of_about_equal_time() -> None:
     assert sorted(total for _, total in groups) == [51.0, 55.0]  # longest first, each to the lighter group
     assert len(_deal(["a"], seconds, 4)) == 1  # never an empty group
     assert 1 <= cpus() <= (os.cpu_count() or 1)
+
+
+def _job(name: str, code: str, after: tuple[str, ...] = (), estimate: float = 1.0) -> Any:
+    import sys
+
+    from book.jobs import Job
+
+    return Job(name, (sys.executable, "-c", code), dict(os.environ), estimate=estimate, after=frozenset(after))
+
+
+def test_a_job_waits_for_the_jobs_it_names_and_is_skipped_when_one_fails(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import book.jobs as jobs
+
+    monkeypatch.setattr(jobs, "DURATIONS", tmp_path / "durations.json")
+    mark = tmp_path / "first-ran"
+    outcomes = {d.job.name: d for d in jobs.run_jobs([
+        _job("later", f"import pathlib, sys; sys.exit(not pathlib.Path({str(mark)!r}).exists())",
+             after=("first",), estimate=9.0),  # the longest, yet it must wait
+        _job("first", f"import pathlib, time; time.sleep(0.2); pathlib.Path({str(mark)!r}).touch()"),
+        _job("broken", "raise SystemExit(3)"),
+        _job("never", "print('ran')", after=("broken",)),
+        _job("never either", "print('ran')", after=("never", "first")),
+    ], workers=2)}
+    assert {name for name, d in outcomes.items() if d.ok} == {"first", "later"}
+    assert outcomes["never"].output == "    skipped: broken did not pass\n"
+    assert outcomes["never either"].output == "    skipped: never did not pass\n"
+    assert "broken" in jobs.recorded() and "never" not in jobs.recorded()  # only jobs that ran are timed
+
+
+@pytest.mark.parametrize(("after", "message"), [
+    ({"a": ("b",), "b": ("a",)}, "jobs wait for each other: a, b"),
+    ({"a": ("nobody",)}, "job 'a' waits for jobs not given: nobody"),
+])
+def test_jobs_that_cannot_all_run_are_refused_before_any_starts(after: dict[str, tuple[str, ...]], message: str,
+                                                                tmp_path: Path) -> None:
+    from book.jobs import run_jobs
+
+    given = [_job(name, f"open({str(tmp_path / name)!r}, 'w')", after=needs) for name, needs in after.items()]
+    with pytest.raises(ValueError, match=re.escape(message)):
+        list(run_jobs(given))
+    assert not list(tmp_path.iterdir())
