@@ -494,12 +494,51 @@ def client_tries(url: str) -> list[tuple[int, str]]:
     return got
 
 
+def _read_answer(sock: socket.socket) -> tuple[bytes, bytes]:
+    """One HTTP/1.1 answer (it carries Content-Length): its lower-cased head and its body; (b"", b"") on close."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        if not (chunk := sock.recv(4096)):
+            return b"", b""
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(head.lower().split(b"content-length: ", 1)[1].split(b"\r\n", 1)[0])
+    while len(body) < length:
+        body += sock.recv(4096)
+    return head.lower(), body
+
+
+def late_body_tries(url: str) -> list[tuple[int, bool, int]]:
+    """Early answers to bodies that come after their headers, each then a second request on the connection.
+
+    Per try: the first status, whether it said ``Connection: close``, the second request's status (0: none).
+    """
+    got = []
+    for target, kind in (("/elsewhere", "application/json"), ("/payloads", "text/plain")):
+        with socket.create_connection(_address(url), timeout=5) as sock:
+            sock.sendall(f"POST {target} HTTP/1.1\r\nHost: x\r\nContent-Type: {kind}\r\n"
+                         f"Content-Length: {len(_body({'a': 1}))}\r\n\r\n".encode())
+            time.sleep(0.2)  # the answer needs no body: a server may give it before the body comes
+            sock.sendall(_body({"a": 1}))
+            head, _ = _read_answer(sock)
+            with contextlib.suppress(OSError):
+                sock.sendall(b"GET /payloads HTTP/1.1\r\nHost: x\r\n\r\n")
+            try:
+                second, _ = _read_answer(sock)
+            except OSError:
+                second = b""
+        got.append((int(head.split()[1]), b"connection: close" in head, int(second.split()[1]) if second else 0))
+    return got
+
+
 @pytest.mark.parametrize("peer", sorted(SERVERS))
 def test_same_client_tests_pass_on_trio_and_go(tmp_path, peer):
     with SERVERS[peer](tmp_path / "store", max_workers=2, max_queue=200, max_body=2000) as server:
         got = client_tries(server.url)
+        late = late_body_tries(server.url)
         stats = server.interrupt()
     assert got == [(405, "POST"), (404, ""), (415, ""), (413, ""), (400, ""), (400, ""), (400, ""), (202, "")]
+    assert late == [(404, False, 405), (415, False, 405)]  # the body is read and dropped: the connection lives on
     names = DirectoryStore(tmp_path / "store").names()
     assert names == {object_name(canonical_payload(p)) for p in ({"a": 1}, {"b": "\u00e9\U0001f600"})}
     assert stats["accepted"] == stats["stored"] == 2
@@ -629,6 +668,18 @@ def test_slow_bodies_time_out_and_connections_are_limited(tmp_path):
     assert response.status_code == 202 and waited >= 0.4  # it waited for a slot
     assert all(answer.startswith(b"HTTP/1.1 408") and b"connection: close" in answer for answer in answers), answers
     assert stats["stored"] == 1
+
+
+def test_an_early_answer_to_a_body_that_never_ends_closes_the_connection_and_says_so(live):
+    """A keep-alive client must hear ``Connection: close`` before the server closes: else its next request is lost."""
+    answers = []
+    for declared, sent in ((100, b"{"), (40_000, b"x" * 40_000)):  # stalls / is over max_body (4096)
+        with socket.create_connection(live.address, timeout=5) as sock:
+            sock.sendall(b"POST /elsewhere HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: %d\r\n\r\n%s" % (declared, sent))
+            head, _ = _read_answer(sock)
+            answers.append((head.split(b"\r\n", 1)[0], b"connection: close" in head, _read_to_close(sock)))
+    assert answers == [(b"http/1.1 404 ", True, b"")] * 2
 
 
 def _acknowledge(url: str, count: int, tag: str) -> set[str]:

@@ -24,6 +24,15 @@ it fails decides the answer, always a 4xx with a JSON ``{"error": ...}`` body:
 
 A websocket upgrade is refused with 403: this service speaks HTTP only.
 
+An HTTP/1 answer given before the body was read (405, 404, 415) first
+reads the rest of the body and drops it, up to ``max_body`` bytes and
+``read_timeout`` seconds, as Go's ``net/http`` does (up to 256 KiB,
+``maxPostHandlerReadBytes``), so the connection stays usable. A body that does
+not end within those bounds gets the same answer with ``Connection: close``:
+hypercorn closes a connection whose request is unfinished when the answer
+ends, and without that header a keep-alive client would send its next request
+into the closing connection and get no answer.
+
 Taught in the chapter ``worker_pool``.
 """
 
@@ -34,7 +43,7 @@ import math
 from typing import Final
 
 import trio
-from hypercorn.typing import ASGIReceiveCallable, ASGISendCallable, Scope
+from hypercorn.typing import ASGIReceiveCallable, ASGIReceiveEvent, ASGISendCallable, Scope
 
 from support.worker_pool.dispatch import Dispatcher, Ticket
 from support.worker_pool.settings import Settings
@@ -117,6 +126,31 @@ def _content_type_ok(value: bytes) -> bool:
     return True
 
 
+class _Body:
+    """The request's ``receive``, remembering whether the body's last chunk came (``complete``)."""
+
+    def __init__(self, receive: ASGIReceiveCallable) -> None:
+        self._receive = receive
+        self.complete = False
+        self.gone = False  # the client went away (or the server stops) before the body ended
+
+    async def __call__(self) -> ASGIReceiveEvent:
+        message = await self._receive()
+        if message["type"] != "http.request":
+            self.gone = True
+        elif not message.get("more_body", False):
+            self.complete = True
+        return message
+
+    async def drain(self, limit: int, timeout: float) -> None:
+        """Read and drop the rest of the body, at most ``limit`` bytes within ``timeout`` seconds."""
+        size = 0
+        with trio.move_on_after(timeout):
+            while not (self.complete or self.gone) and size <= limit:
+                message = await self()
+                size += len(message.get("body", b"")) if message["type"] == "http.request" else 0
+
+
 class PayloadApp:
     """The ASGI app: ``POST /payloads`` hands each payload of the body to ``dispatcher``."""
 
@@ -140,14 +174,18 @@ class PayloadApp:
             return
         if scope["type"] != "http":
             return
+        request = _Body(receive)
+        http1 = scope.get("http_version", "1.1").startswith("1")
         try:
-            status, body, headers = await self._handle(scope, receive)
+            status, body, headers = await self._handle(scope, request)
         except Rejected as rejected:
             status, headers = rejected.status, []
             body = {"error": str(rejected), "status": status, "reason": _REASONS.get(status, "")}
             if status == 405:
                 headers = [(b"allow", b"POST")]
-        if status in _CLOSE and scope.get("http_version", "1.1").startswith("1"):
+        if http1 and status not in _CLOSE and not request.complete:
+            await request.drain(self.settings.max_body, self.settings.read_timeout)  # see the module docstring
+        if http1 and (status in _CLOSE or not request.complete):
             headers.append((b"connection", b"close"))
         self.answers[status] = self.answers.get(status, 0) + 1
         raw = json.dumps(body).encode("ascii")
