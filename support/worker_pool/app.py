@@ -142,13 +142,12 @@ class _Body:
             self.complete = True
         return message
 
-    async def drain(self, limit: int, timeout: float) -> None:
-        """Read and drop the rest of the body, at most ``limit`` bytes within ``timeout`` seconds."""
+    async def drain(self, limit: int) -> None:
+        """Read and drop the rest of the body, at most ``limit`` bytes (the caller bounds the time)."""
         size = 0
-        with trio.move_on_after(timeout):
-            while not (self.complete or self.gone) and size <= limit:
-                message = await self()
-                size += len(message.get("body", b"")) if message["type"] == "http.request" else 0
+        while not (self.complete or self.gone) and size <= limit:
+            message = await self()
+            size += len(message.get("body", b"")) if message["type"] == "http.request" else 0
 
 
 class PayloadApp:
@@ -184,7 +183,8 @@ class PayloadApp:
             if status == 405:
                 headers = [(b"allow", b"POST")]
         if http1 and status not in _CLOSE and not request.complete:
-            await request.drain(self.settings.max_body, self.settings.read_timeout)  # see the module docstring
+            with trio.move_on_after(self.settings.read_timeout):  # see the module docstring
+                await request.drain(self.settings.max_body)
         if http1 and (status in _CLOSE or not request.complete):
             headers.append((b"connection", b"close"))
         self.answers[status] = self.answers.get(status, 0) + 1
