@@ -80,11 +80,11 @@ def _nbval_pytest_and_build() -> list[str]:
     from book.jobs import Job, cpus
     from book.project import kernel_env, toc_stems
     from book.testsuite import pytest_jobs, record_files
-    from book.verify import nbval_job, verify_all
+    from book.verify import nbval_name, verify_all
 
     stems = toc_stems()
     build_job = Job(_BUILD_JOB, (sys.executable, "-m", "book", "build", "--all"), kernel_env(),
-                    after=frozenset(nbval_job(stem)[0].name for stem in stems))
+                    after=frozenset(map(nbval_name, stems)))
     outcomes = list(verify_all(stems, [*pytest_jobs(2 * cpus()), build_job]))  # smaller jobs pack the CPUs better
     record_files()
     print(f"    {len(outcomes)} jobs on {cpus()} CPUs used {sum(d.cpu_seconds for d, _ in outcomes):.1f}s of CPU")

@@ -8,8 +8,9 @@ long. A third job on two CPUs took a warm ``book test`` from 88-96 s to 75-79 s.
 ``book test`` runs strict nbval on each chapter (one kernel each) and pytest,
 split into groups of test files, as separate processes. They share nothing,
 so they run at once. The longest start first (each job's expected duration
-comes from the last run, kept in ``_build/.durations.json``), so a long job
-does not start last and leave a CPU idle at the end. A job may wait for others
+comes from the last run, kept in ``_build/.durations.json``, counting the jobs
+that wait for it), so a long job does not start last and leave a CPU idle at
+the end. A job may wait for others
 (``after``): it starts once they all passed, and is skipped if one failed.
 """
 
@@ -94,7 +95,8 @@ def run_jobs(jobs: Sequence[Job], workers: int | None = None) -> Iterator[Done]:
     A job whose ``after`` names a job that failed (or was skipped) is not run: it is yielded as failed,
     with the reason as its output. ``after`` may only name jobs in ``jobs``.
     """
-    names = {job.name for job in jobs}
+    by_name = {job.name: job for job in jobs}
+    names = set(by_name)
     for job in jobs:
         if not job.after <= names:
             raise ValueError(f"job {job.name!r} waits for jobs not given: {', '.join(sorted(job.after - names))}")
@@ -114,8 +116,7 @@ def run_jobs(jobs: Sequence[Job], workers: int | None = None) -> Iterator[Done]:
     @functools.cache
     def rank(name: str) -> float:
         """The expected time from this job's start to the end of the longest chain of jobs waiting on it."""
-        job = next(j for j in jobs if j.name == name)
-        return expected(job) + max((rank(d.name) for d in dependents[name]), default=0.0)
+        return expected(by_name[name]) + max((rank(d.name) for d in dependents[name]), default=0.0)
 
     waiting = sorted(jobs, key=lambda job: rank(job.name), reverse=True)
     passed: set[str] = set()
@@ -123,7 +124,7 @@ def run_jobs(jobs: Sequence[Job], workers: int | None = None) -> Iterator[Done]:
     took: dict[str, float] = {}
     slots = max(1, workers or cpus() + 1)  # one spare: see the module's docstring
     with ThreadPoolExecutor(slots) as pool:
-        running: dict[Future[Done], Job] = {}
+        running: set[Future[Done]] = set()
         while waiting or running:
             # Start jobs only into free slots, so one that became ready late still goes before the queue.
             for job in [j for j in waiting if j.after <= finished]:
@@ -131,7 +132,7 @@ def run_jobs(jobs: Sequence[Job], workers: int | None = None) -> Iterator[Done]:
                     continue
                 waiting.remove(job)
                 if job.after <= passed:
-                    running[pool.submit(_run, job)] = job
+                    running.add(pool.submit(_run, job))
                 else:
                     finished.add(job.name)
                     yield Done(job, False, f"    skipped: {', '.join(sorted(job.after - passed))} did not pass\n",
@@ -140,7 +141,7 @@ def run_jobs(jobs: Sequence[Job], workers: int | None = None) -> Iterator[Done]:
                 continue  # only skips happened (no cycles, checked above): what they freed starts now
             done_now, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done_now:
-                del running[future]
+                running.remove(future)
                 done = future.result()
                 finished.add(done.job.name)
                 if done.ok:

@@ -19,7 +19,7 @@ from book._bootstrap import REQUIREMENTS, ROOT
 from book.jobs import Done, Job, run_jobs
 from book.project import BUILD, PYPROJECT, SANITIZE, kernel_env, notebook
 
-__all__ = ["digest", "is_verified", "nbval_command", "nbval_env", "stale", "verify", "verify_all"]
+__all__ = ["digest", "is_verified", "nbval_command", "nbval_env", "nbval_name", "stale", "verify", "verify_all"]
 
 STAMPS = BUILD / ".verified"
 _PREFIX = "nbval "
@@ -59,9 +59,14 @@ def nbval_env() -> dict[str, str]:
     return dict(kernel_env(), PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", BOOK_GO_RECHECK="1")
 
 
+def nbval_name(stem: str) -> str:
+    """The name of the job that verifies ``stem`` (what another job's ``after`` names to wait for it)."""
+    return _PREFIX + stem
+
+
 def nbval_job(stem: str) -> tuple[Job, str]:
     """The job that verifies ``stem``, and the digest taken before it runs (what its stamp will say)."""
-    return Job(_PREFIX + stem, tuple(nbval_command(notebook(stem))), nbval_env()), digest(stem)
+    return Job(nbval_name(stem), tuple(nbval_command(notebook(stem))), nbval_env()), digest(stem)
 
 
 def record(stem: str, ok: bool, before: str, seconds: float | None = None) -> None:

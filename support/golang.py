@@ -167,8 +167,8 @@ _KEY_ENV = ("CGO_ENABLED", "GOFLAGS", "GOOS", "GOARCH", "GOAMD64", "GOEXPERIMENT
 def _build_key(directory: Path, cmd: Sequence[str], env: Mapping[str, str]) -> str:
     """A digest of everything ``go build`` reads for this program; equal digests, equal binaries."""
     digest = hashlib.sha256()
-    toolchain = go_command()
-    for part in [str(GO_MODULE), *cmd, *(f"{k}={env.get(k, '')}" for k in _KEY_ENV), str(toolchain)]:
+    toolchain = Path(cmd[0])  # the go binary (go_command()), so its VERSION file is beside it
+    for part in [str(GO_MODULE), *cmd, *(f"{k}={env.get(k, '')}" for k in _KEY_ENV)]:
         digest.update(part.encode() + b"\0")
     for path in [toolchain.parent.parent / "VERSION", GO_MODULE / "go.mod", *sorted(directory.iterdir())]:
         if path.is_file():

@@ -494,18 +494,19 @@ def client_tries(url: str) -> list[tuple[int, str]]:
     return got
 
 
-def _read_answer(sock: socket.socket) -> tuple[bytes, bytes]:
-    """One HTTP/1.1 answer (it carries Content-Length): its lower-cased head and its body; (b"", b"") on close."""
+def _read_answer(sock: socket.socket) -> bytes:
+    """Read one whole HTTP/1.1 answer (it carries Content-Length); return its lower-cased head (b"" on close)."""
     data = b""
     while b"\r\n\r\n" not in data:
         if not (chunk := sock.recv(4096)):
-            return b"", b""
+            return b""
         data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
-    length = int(head.lower().split(b"content-length: ", 1)[1].split(b"\r\n", 1)[0])
+    head = head.lower()
+    length = int(head.split(b"content-length: ", 1)[1].split(b"\r\n", 1)[0])
     while len(body) < length:
         body += sock.recv(4096)
-    return head.lower(), body
+    return head
 
 
 def late_body_tries(url: str) -> list[tuple[int, bool, int]]:
@@ -520,11 +521,11 @@ def late_body_tries(url: str) -> list[tuple[int, bool, int]]:
                          f"Content-Length: {len(_body({'a': 1}))}\r\n\r\n".encode())
             time.sleep(0.2)  # the answer needs no body: a server may give it before the body comes
             sock.sendall(_body({"a": 1}))
-            head, _ = _read_answer(sock)
+            head = _read_answer(sock)
             with contextlib.suppress(OSError):
                 sock.sendall(b"GET /payloads HTTP/1.1\r\nHost: x\r\n\r\n")
             try:
-                second, _ = _read_answer(sock)
+                second = _read_answer(sock)
             except OSError:
                 second = b""
         got.append((int(head.split()[1]), b"connection: close" in head, int(second.split()[1]) if second else 0))
@@ -677,7 +678,7 @@ def test_an_early_answer_to_a_body_that_never_ends_closes_the_connection_and_say
         with socket.create_connection(live.address, timeout=5) as sock:
             sock.sendall(b"POST /elsewhere HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                          b"Content-Length: %d\r\n\r\n%s" % (declared, sent))
-            head, _ = _read_answer(sock)
+            head = _read_answer(sock)
             answers.append((head.split(b"\r\n", 1)[0], b"connection: close" in head, _read_to_close(sock)))
     assert answers == [(b"http/1.1 404 ", True, b"")] * 2
 

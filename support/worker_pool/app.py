@@ -194,7 +194,7 @@ class PayloadApp:
         await send({"type": "http.response.body", "body": raw, "more_body": False})
 
     async def _handle(
-        self, scope: Scope, receive: ASGIReceiveCallable
+        self, scope: Scope, receive: _Body
     ) -> tuple[int, dict[str, object], list[tuple[bytes, bytes]]]:
         assert scope["type"] == "http"
         if scope["method"] != "POST":
@@ -240,26 +240,20 @@ class PayloadApp:
         retry = [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())]
         return 503, {"error": "the job queue is full, retry later", "retry_after": RETRY_AFTER_SECONDS}, retry
 
-    async def _read_body(self, receive: ASGIReceiveCallable, declared: bytes | None) -> bytes:
+    async def _read_body(self, receive: _Body, declared: bytes | None) -> bytes:
         limit = self.settings.max_body
         if declared is not None and declared.isdigit() and int(declared) > 16 * limit:
             raise Rejected(413, f"body of {int(declared)} bytes is over the limit of {limit}")
         chunks: list[bytes] = []
         size = 0
-        more = True
-        while more:
+        while not receive.complete:
             message = await receive()
             if message["type"] != "http.request":
                 raise Rejected(400, "the client went away before the body ended")
             chunk = message.get("body", b"")
             size += len(chunk)
-            more = message.get("more_body", False)
             if size > limit:
-                # Read the rest without keeping it, so the client hears the 413, up to a cap.
-                while more and size <= 16 * limit:
-                    message = await receive()
-                    size += len(message.get("body", b"")) if message["type"] == "http.request" else 0
-                    more = message["type"] == "http.request" and message.get("more_body", False)
+                await receive.drain(16 * limit - size)  # drop the rest, up to a cap, so the client hears the 413
                 raise Rejected(413, f"body is over the limit of {limit} bytes")
             chunks.append(chunk)
         return b"".join(chunks)
