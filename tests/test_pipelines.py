@@ -208,6 +208,28 @@ def test_sync_chain_over_many_items(batch, ordered):
     assert got == expected if ordered else sorted(got) == sorted(expected)
 
 
+@pytest.mark.parametrize("kind", [list, tuple, range, iter, lambda r: (x for x in r)])
+@pytest.mark.parametrize("batch", [1, 3, 10, 11])
+def test_batches_cut_every_kind_of_source_alike(kind, batch):
+    """Lists, tuples and ranges are sliced, other iterables read with islice: the same items, once each."""
+    source = kind(range(10)) if kind is not range else range(10)
+    got = run(lambda: collect(source, stage(lambda x: x * 10), batch=batch, ordered=True))
+    assert got == [x * 10 for x in range(10)]
+
+
+def test_a_list_source_that_grows_while_batched_is_read_to_its_end():
+    """As a for loop over a list would: items appended before the feeder reaches them are taken too."""
+    source = [0, 1, 2]
+
+    def grow(x: int) -> int:
+        if len(source) < 9:
+            source.append(len(source))
+        return x
+
+    got = run(lambda: collect(source, stage(grow), batch=2, buffer=0, ordered=True))
+    assert got == list(range(9))
+
+
 def test_async_source_and_open_pipeline_yield_every_item():
     async def numbers() -> AsyncIterator[int]:
         for i in range(10):
