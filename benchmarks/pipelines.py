@@ -12,9 +12,9 @@ every result is checked before anything is timed.
 The Go peer is ``chapters/go/pipelines/bench`` (the same transforms, channels
 of 100 slots, its sum checked before it times), built and run here by
 :func:`benchmarks.go_peers.go_pipeline_rate` at ``GOMAXPROCS`` 1 and 2. Go
-and ours are timed in pairs, back to back: this shared host's speed drifts by
-a third within minutes, so a ratio of two rates taken a minute apart is
-mostly drift. Each pair gives a ratio against Go's better setting in that
+and ours are timed in pairs, back to back: this shared host's speed drifts
+from minute to minute, so a ratio of two rates taken a minute apart is mostly
+drift. Each pair gives a ratio against Go's better setting in that
 pair; the figure is the median over the pairs, and Go's median rate at each
 setting is printed.
 """
