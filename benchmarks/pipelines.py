@@ -61,7 +61,7 @@ def _go_pairs(n: int, pairs: int) -> tuple[dict[int, float], list[float], int]:
     """Go's median rate per GOMAXPROCS; ours/Go, medians of per-pair ratios (fast, batched, one loop); Go's best."""
     go: dict[int, list[float]] = {p: [] for p in GOMAXPROCS}
     ratios: list[list[float]] = [[], [], []]
-    if _one_loop(n) != RUNNERS[BATCHED](n):
+    if _one_loop(n) != sorted(RUNNERS[BATCHED](n)):  # sorted, as measure_pipelines checks every peer
         raise AssertionError("the one-loop ceiling produced other results than the pipeline")
 
     def ours() -> tuple[float, float, float]:
