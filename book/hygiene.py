@@ -12,6 +12,8 @@ pass nbval while proving nothing. This check fails when:
   with a comment saying why;
 * a line of a code cell or of a stored output is wider than the published page
   shows (:data:`LINE_LIMIT`, or :data:`PAIR_LIMIT` in the cells shown side by side);
+* a cell tagged ``pair-go`` is not followed at once by a ``pair-trio`` code cell, or the other way round
+  (the page puts only adjacent cells side by side: a paragraph between them stacks the two);
 * a notebook in ``chapters/`` is not in ``_toc.yml``.
 """
 
@@ -116,12 +118,29 @@ def _width_problems(where: str, cell: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _pair_problems(name: str, cells: list[dict[str, Any]]) -> list[str]:
+    """A pair-go cell must be followed at once by a pair-trio code cell, and a pair-trio cell preceded by one."""
+    def tagged(i: int, tag: str) -> bool:
+        return 0 <= i < len(cells) and cells[i].get("cell_type") == "code" and tag in _tags(cells[i])
+
+    problems, code_index = [], 0
+    for i, cell in enumerate(cells):
+        code_index += cell.get("cell_type") == "code"
+        where = f"{name}: code cell {code_index}"
+        if "pair-go" in _tags(cell) and not tagged(i + 1, "pair-trio"):
+            problems.append(f"{where} is tagged pair-go, but the next cell is not a pair-trio code cell: "
+                            "the page shows only adjacent cells side by side (move the prose between them before both)")
+        if "pair-trio" in _tags(cell) and not tagged(i - 1, "pair-go"):
+            problems.append(f"{where} is tagged pair-trio, but the cell before it is not a pair-go code cell")
+    return problems
+
+
 def check_notebook(path: Path) -> list[str]:
     """Every hygiene problem in one notebook, each a line naming the cell."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     code = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
     check_width = path.stem not in WIDTH_PENDING
-    problems: list[str] = []
+    problems: list[str] = _pair_problems(path.name, nb.get("cells", []))
     ignored = 0
     for index, cell in enumerate(code, 1):
         where = f"{path.name}: code cell {index}"

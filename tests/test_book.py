@@ -120,6 +120,11 @@ def test_hygiene_accepts_a_clean_notebook(tmp_path: Path) -> None:
          "output is 81 characters wide"),
         ([_code("print(1)", i, [], ["nbval-ignore-output"] if i == 1 else None) for i in range(1, 11)],
          "does not open with a comment"),
+        ([_code("show_go()", 1, [], ["pair-go"]), dict(nbformat.v4.new_markdown_cell("Beside it:")),
+          _code("print(1)", 2, [], ["pair-trio"])], "code cell 1 is tagged pair-go, but the next cell is not"),
+        ([_code("show_go()", 1, [], ["pair-go"]), dict(nbformat.v4.new_markdown_cell("Beside it:")),
+          _code("print(1)", 2, [], ["pair-trio"])], "code cell 2 is tagged pair-trio, but the cell before"),
+        ([_code("print(1)", 1, [], ["pair-trio"])], "code cell 1 is tagged pair-trio, but the cell before"),
     ],
 )
 def test_hygiene_rejects(tmp_path: Path, cells: list[dict[str, Any]], problem: str) -> None:
@@ -134,7 +139,7 @@ def test_hygiene_allows_one_measuring_cell_and_wrapped_prose(tmp_path: Path) -> 
     shown = {"output_type": "display_data", "metadata": {},
              "data": {"text/plain": "<Markdown>", "text/markdown": "prose " * 30 + "\n```go\nshort\n```"}}
     image = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "", "text/plain": "x" * 99}}
-    cells = [cell, _code("show_go()", 2, [shown, image])]
+    cells = [cell, _code("show_go()", 2, [shown, image], ["pair-go"]), _code("print(2)", 3, [], ["pair-trio"])]
     assert check_notebook(_notebook(tmp_path, cells)) == []
 
 
