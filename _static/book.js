@@ -42,3 +42,15 @@ document.addEventListener("DOMContentLoaded", () => {
     pre.replaceChildren(...text.split(/(?<=[._(,])/).flatMap((part, i) => i ? [document.createElement("wbr"), part] : [part]));
   }
 });
+
+// On a phone a figure shrinks to the column's width, to about half its size: a tap opens it whole.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const img of document.querySelectorAll("div.cell_output img")) {
+    if (img.closest("a")) continue;
+    const link = document.createElement("a");
+    link.href = img.src;
+    link.title = "Open the figure at full size";
+    img.before(link);
+    link.append(img);
+  }
+});
