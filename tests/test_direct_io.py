@@ -159,6 +159,26 @@ def test_io_is_correct_or_names_the_rule(probe_file: Path, offset: int, length: 
         assert f.statistics().bytes_written == length
 
 
+@pytest.mark.parametrize(("offset", "skew", "length", "rule"), [
+    (0, 1, 4096, "buffer address"), (512 + 1, 0, 4096, "file offset"), (0, 0, 4096 + 1, "length")])
+def test_a_broken_rule_makes_no_system_call(probe_file: Path, monkeypatch: pytest.MonkeyPatch, offset: int,
+                                            skew: int, length: int, rule: str):
+    """What the chapter says of its three broken tries: refused by check(), before any pwritev or preadv."""
+    calls: list[str] = []
+    for name in ("pwritev", "preadv"):
+        real = getattr(os, name)
+        monkeypatch.setattr(os, name, lambda *a, _real=real, _name=name: calls.append(_name) or _real(*a))
+    view = aligned_block(length + 4096)[skew : skew + length]
+    with open_direct(probe_file, "rw") as f:
+        for move in (f.write_at, f.read_at):
+            with pytest.raises(AlignmentError) as exc:
+                move(offset, view)
+            assert exc.value.rule == rule
+        assert calls == []
+        f.write_at(0, aligned_block(4096))  # the counter does see a call that happens
+    assert calls == ["pwritev"]
+
+
 def _stamped_blocks(path: Path, block: int, count: int) -> set[int]:
     data = path.read_bytes()
     found = set()

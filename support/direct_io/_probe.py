@@ -125,5 +125,5 @@ def scratch_directory(candidates: tuple[Path, ...] | None = None) -> Path:
         seen.append(f"{place}: {found.verdict()}")
     raise DirectIOUnsupported(
         "the direct_io chapter needs a directory on a file system that does real direct I/O "
-        "(ext4, xfs or btrfs on a block device; not tmpfs, overlayfs or a network file system). Tried: "
+        "(ext4 or xfs on a block device; not tmpfs, overlayfs or a network file system). Tried: "
         + "; ".join(seen))

@@ -1,7 +1,8 @@
 //go:build linux
 
 // The three O_DIRECT rules, each broken (EINVAL) and then kept.
-// os has no O_DIRECT: it is syscall.O_DIRECT, Linux only, hence the tag.
+// os has no O_DIRECT (not every system has one): it is syscall.O_DIRECT,
+// built here for Linux only, hence the tag.
 package main
 
 import (
