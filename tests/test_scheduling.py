@@ -167,6 +167,28 @@ def test_roll_forward_boundaries():
     assert roll_forward(Y2K + 2 * period, period, Y2K) == Y2K + 2 * period  # future start kept
 
 
+def test_periods_are_elapsed_time_across_a_daylight_saving_change():
+    """Berlin springs forward at 02:00 on 2000-03-26: a fixed period is still that many real hours."""
+    start = datetime(2000, 3, 26, 0, 30, tzinfo=BERLIN)
+
+    async def hourly():
+        clock = WallClock.starting_at(start)
+        got = []
+        async for due in every(clock, timedelta(hours=1), start=start):
+            got.append(due)
+            if len(got) == 4:
+                return got
+
+    ticks = run(hourly)
+    assert [b - a for a, b in itertools.pairwise(t.astimezone(UTC) for t in ticks)] == [timedelta(hours=1)] * 3
+    assert [t.strftime("%H:%M %Z") for t in ticks] == ["00:30 CET", "01:30 CET", "03:30 CEST", "04:30 CEST"]
+    week = timedelta(hours=168)
+    late = datetime(2000, 3, 21, 14, tzinfo=BERLIN)
+    assert roll_forward(late, week, late + timedelta(hours=100)).astimezone(UTC) == late.astimezone(UTC) + week
+    early = (late.astimezone(UTC) + week - timedelta(minutes=30)).astimezone(BERLIN)  # 30 min before tick 1
+    assert next_tick(late, week, 0, early, "skip") == 1  # on the clock face it would look 30 min past: 2
+
+
 def test_calendar_schedule_in_virtual_time_runs_weeks_instantly():
     rule = CalendarRule.weekly(1, 14, 0, BERLIN)
     values, now = first(lambda c: on_calendar(c, rule), 12)

@@ -124,12 +124,14 @@ import os, signal, trio
 async def spin(seen):
     n = 0
     try:
-        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, sent to ourselves
         while n < 2_000_000:  # pure computation: no checkpoint
             n += 1
+            if n == 1_000:  # Ctrl-C, sent to ourselves mid-loop
+                os.kill(os.getpid(), signal.SIGINT)
         seen.append("spin: finished its loop")
     except BaseException as exc:
-        seen.append(f"spin: {type(exc).__name__} inside its loop")
+        where = "inside" if n < 2_000_000 else "after"
+        seen.append(f"spin: {type(exc).__name__} {where} its loop")
         raise
 
 async def sibling(seen):

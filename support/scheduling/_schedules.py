@@ -19,7 +19,7 @@ once, in order). Taught in the chapter ``scheduling``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import trio
@@ -48,6 +48,11 @@ def _check_period(period: timedelta) -> None:
         raise ScheduleError(f"period must be positive, got {period}")
 
 
+# _absolute: Python adds a timedelta to an aware datetime on its clock face (datetime(..., tzinfo=berlin)
+# + 168 h is 167 real hours across the spring change), and subtracts two times of one zone the same way.
+# Go's Time.Add and Sub count elapsed time. So every sum and difference here is taken in UTC.
+
+
 def roll_forward(start: datetime, period: timedelta, now: datetime) -> datetime:
     """The first instant ``start + k * period`` (k ≥ 0) that is not before ``now``.
 
@@ -56,18 +61,19 @@ def roll_forward(start: datetime, period: timedelta, now: datetime) -> datetime:
     require_aware("start", start)
     require_aware("now", now)
     _check_period(period)
-    if start >= now:
+    begin, at = start.astimezone(UTC), now.astimezone(UTC)  # see _absolute
+    if begin >= at:
         return start
-    k = -((start - now) // period)  # ceil((now - start) / period), exact in microseconds
-    return start + k * period
+    k = -((begin - at) // period)  # ceil((now - start) / period), exact in microseconds
+    return (begin + k * period).astimezone(start.tzinfo)
 
 
 def next_tick(start: datetime, period: timedelta, k: int, now: datetime, missed: Missed) -> int:
     """The index of the tick to deliver after tick ``k - 1``, given the time ``now``: the policy as a function."""
-    due = start + k * period
-    if missed == "catch_up" or due >= now:
+    begin, at = start.astimezone(UTC), now.astimezone(UTC)  # see _absolute
+    if missed == "catch_up" or begin + k * period >= at:
         return k
-    return -((start - now) // period)  # skip: the first tick not before now
+    return -((begin - at) // period)  # skip: the first tick not before now
 
 
 async def every(clock: WallClock, period: timedelta, *, start: datetime | None = None,
@@ -83,6 +89,7 @@ async def every(clock: WallClock, period: timedelta, *, start: datetime | None =
         raise ScheduleError(f"missed must be 'skip' or 'catch_up', got {missed!r}")
     now = clock.now()
     first = now if start is None else roll_forward(require_aware("start", start), period, now)
+    first = first.astimezone(UTC)  # periods are elapsed time: see _absolute
     k = 0
     while True:
         k = next_tick(first, period, k, clock.now(), missed)
