@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         prepare_file as prepare_file,
         probe_direct_io as probe_direct_io,
         read_file as read_file,
+        require_chapter_kernel as require_chapter_kernel,
         scratch_directory as scratch_directory,
         time_pass as time_pass,
         write_file as write_file,

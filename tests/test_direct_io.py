@@ -21,6 +21,7 @@ from support import (
     open_direct_async,
     page_cache,
     probe_direct_io,
+    require_chapter_kernel,
     scratch_directory,
     time_pass,
     write_file,
@@ -177,6 +178,14 @@ def test_a_broken_rule_makes_no_system_call(probe_file: Path, monkeypatch: pytes
         assert calls == []
         f.write_at(0, aligned_block(4096))  # the counter does see a call that happens
     assert calls == ["pwritev"]
+
+
+def test_the_chapter_kernel_check_passes_here_and_names_what_is_missing(scratch: Path, tmp_path: Path):
+    require_chapter_kernel()  # this machine has both; the chapter's first cell calls it
+    with pytest.raises(DirectIOUnsupported, match=r"needs a tmpfs at .* that accepts O_DIRECT"):
+        require_chapter_kernel(scratch)  # a real file system is not the tmpfs counter-example
+    with pytest.raises(DirectIOUnsupported, match="here: missing"):
+        require_chapter_kernel(tmp_path / "absent")
 
 
 def _stamped_blocks(path: Path, block: int, count: int) -> set[int]:

@@ -12,6 +12,7 @@ from support.direct_io._probe import (
     DirectIOUnsupported,
     file_system_type,
     probe_direct_io,
+    require_chapter_kernel,
     scratch_directory,
 )
 from support.direct_io._trio import AsyncDirectFile, open_direct_async, read_file, write_file
@@ -40,6 +41,7 @@ __all__ = [
     "prepare_file",
     "probe_direct_io",
     "read_file",
+    "require_chapter_kernel",
     "scratch_directory",
     "time_pass",
     "write_file",

@@ -26,7 +26,8 @@ from pathlib import Path
 from support.direct_io._buffers import aligned_block
 from support.direct_io._kernel import dio_alignment, page_cache
 
-__all__ = ["DirectIOSupport", "DirectIOUnsupported", "file_system_type", "probe_direct_io", "scratch_directory"]
+__all__ = ["DirectIOSupport", "DirectIOUnsupported", "file_system_type", "probe_direct_io", "require_chapter_kernel",
+           "scratch_directory"]
 
 _PROJECT_SCRATCH = Path(__file__).resolve().parents[2] / "_build" / "direct_io"
 
@@ -127,3 +128,26 @@ def scratch_directory(candidates: tuple[Path, ...] | None = None) -> Path:
         "the direct_io chapter needs a directory on a file system that does real direct I/O "
         "(ext4 or xfs on a block device; not tmpfs, overlayfs or a network file system). Tried: "
         + "; ".join(seen))
+
+
+def require_chapter_kernel(shm: str | os.PathLike[str] = "/dev/shm") -> None:
+    """Raise :class:`DirectIOUnsupported` unless this kernel shows what the chapter shows (Linux 6.6+).
+
+    The chapter prints per-file dirtiness, which only ``cachestat(2)`` (6.5)
+    reports, and uses a tmpfs that accepts ``O_DIRECT`` (6.6) as its
+    counter-example. On an older kernel, or in a sandbox that blocks the
+    system call, its outputs would differ; this stops it first, saying why.
+    """
+    missing = []
+    try:
+        page_cache(__file__, source="cachestat")
+    except OSError as exc:
+        missing.append(f"cachestat(2) failed ({errno.errorcode.get(exc.errno or 0, exc.errno)}): Linux 6.5+, "
+                       "not blocked by a seccomp filter")
+    place = Path(shm)
+    found = probe_direct_io(place) if place.is_dir() else None
+    if found is None or found.file_system != "tmpfs" or not found.opens:
+        what = "missing" if found is None else found.verdict()
+        missing.append(f"a tmpfs at {place} that accepts O_DIRECT (Linux 6.6+); here: {what}")
+    if missing:
+        raise DirectIOUnsupported("the direct_io chapter needs " + "; and ".join(missing))
