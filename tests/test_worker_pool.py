@@ -32,6 +32,7 @@ import trio.testing
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from support import run
+from support.golang import run_go_tests
 from support.worker_pool import (
     DirectoryStore,
     LoadSpec,
@@ -837,3 +838,9 @@ def test_after_the_clients_the_shared_server_answers_and_stored_equals_acknowled
     answers = stats["answers"]
     assert isinstance(answers, dict) and answers["403"] >= 1 and answers["413"] >= 2
     assert stats["connections_cut"] == 0 and DirectoryStore(live.store_dir).check().clean
+
+
+def test_the_go_peers_own_tests_pass():
+    """handler_test.go: the Go server's early shed admits a request that fits the room left (it once refused any
+    request while fewer than 100 slots were free), as the trio service's bound does."""
+    assert run_go_tests(["worker_pool/server"]) == "ok  worker_pool/server\n"

@@ -67,7 +67,7 @@ func (s *service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(w, 400, "the body could not be read")
 		return
 	}
-	if s.d.Room() < min(maxPayloads, s.d.capacity) { // shed early
+	if s.d.Room() < mostPayloads(raw, s.d.capacity) { // shed early
 		w.Header().Set("Retry-After", "1")
 		fail(w, 503, "the job queue is full, retry later")
 		return
@@ -82,6 +82,15 @@ func (s *service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply(w, 202, map[string]int{"accepted": len(jobs)})
+}
+
+// mostPayloads bounds the payloads a body can hold without
+// parsing it, as the trio service does: every payload is an
+// object and so is the document, so at most one less than the
+// count of "{"; never more than a request or the queue takes.
+func mostPayloads(raw []byte, capacity int) int {
+	n := bytes.Count(raw, []byte("{")) - 1
+	return max(1, min(n, maxPayloads, capacity))
 }
 
 func parse(raw []byte) ([]Job, int, string) {
