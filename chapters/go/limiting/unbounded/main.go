@@ -31,7 +31,7 @@ func spawnAll(tasks int) {
 	each := float64(inUse()-before) / float64(tasks)
 	wg.Wait()
 	// The exact figure moves with GOMAXPROCS and the
-	// collector's timing (2.5-3.7 KiB seen): a range.
+	// collector's timing (2,519-3,736 B seen): a range.
 	ok := 2048 <= each && each < 8192
 	fmt.Printf("%6d tasks: %6d alive, 2-8 KiB each:"+
 		" %v, %v\n", tasks, alive, ok,
