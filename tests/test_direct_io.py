@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+import resource
+import signal
 import stat
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from support import (
     time_pass,
     write_file,
 )
+from support.direct_io import METHODS, Method
 
 SHM = Path("/dev/shm")
 ON_TMPFS = SHM.is_dir() and os.access(SHM, os.W_OK) and probe_direct_io(SHM).file_system == "tmpfs"
@@ -164,9 +167,9 @@ def test_io_is_correct_or_names_the_rule(probe_file: Path, offset: int, length: 
     (0, 1, 4096, "buffer address"), (512 + 1, 0, 4096, "file offset"), (0, 0, 4096 + 1, "length")])
 def test_a_broken_rule_makes_no_system_call(probe_file: Path, monkeypatch: pytest.MonkeyPatch, offset: int,
                                             skew: int, length: int, rule: str):
-    """What the chapter says of its three broken tries: refused by check(), before any pwritev or preadv."""
+    """What the chapter says of its three broken tries: refused by check(), before any pwrite or preadv."""
     calls: list[str] = []
-    for name in ("pwritev", "preadv"):
+    for name in ("pwrite", "pwritev", "preadv"):
         real = getattr(os, name)
         monkeypatch.setattr(os, name, lambda *a, _real=real, _name=name: calls.append(_name) or _real(*a))
     view = aligned_block(length + 4096)[skew : skew + length]
@@ -177,7 +180,7 @@ def test_a_broken_rule_makes_no_system_call(probe_file: Path, monkeypatch: pytes
             assert exc.value.rule == rule
         assert calls == []
         f.write_at(0, aligned_block(4096))  # the counter does see a call that happens
-    assert calls == ["pwritev"]
+    assert calls == ["pwrite"]
 
 
 def test_the_chapter_kernel_check_passes_here_and_names_what_is_missing(scratch: Path, tmp_path: Path):
@@ -252,3 +255,48 @@ def test_time_pass_validates():
         time_pass("fsync per block", "read", Path("x"), 4096, 4096)
     with pytest.raises(ValueError, match="multiple of 4096"):
         time_pass("sync", "write", Path("x"), 1000, 4000)
+    with pytest.raises(ValueError, match="offset"):
+        time_pass("sync", "write", Path("x"), 4096, 4096, offset=512)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_pass_moves_only_the_blocks_from_its_offset(scratch: Path, method: Method):
+    """The benchmark interleaves methods over slices of one file: each must write its slice and nothing else."""
+    path, block = scratch / f"slice-{method.replace(' ', '_')}.bin", 65536
+    before = b"\x5a" if method == "dd" else b"\x00"  # dd writes zeros from /dev/zero, the others 0x5A
+    path.write_bytes(before * (4 * block))
+    assert time_pass(method, "write", path, block, block, offset=2 * block) > 0
+    data = path.read_bytes()
+    assert len(data) == 4 * block
+    assert data[: 2 * block] == before * (2 * block) and data[3 * block :] == before * block
+    written = data[2 * block : 3 * block]
+    if method == "dd":
+        assert written == bytes(block)
+    elif method.startswith("trio"):  # write_file stamps each block with its index in the file
+        assert written[:8] == (2).to_bytes(8, "little") and set(written[8:]) == {0x5A}
+    else:
+        assert set(written) == {0x5A}
+    if method not in ("buffered + fsync", "fsync per block"):
+        assert time_pass(method, "read", path, block, block, offset=3 * block) > 0
+
+
+def test_blocks_calls_count_what_reached_the_file(scratch: Path):
+    """A read past the end stops there; a write that fails mid-buffer counts only the blocks before it."""
+    path, block = scratch / "counted.bin", 4096
+    with open_direct(path, "rw", create=True, truncate=True) as f:
+        assert f.write_blocks(0, aligned_block(3 * block), block) == 3 * block
+        assert f.read_blocks(0, aligned_block(4 * block), block) == 3 * block
+        assert f.statistics().blocks_read == 3  # the fourth preadv found the end and read nothing
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the limit: EFBIG, not a signal
+    old_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (5 * block, old_limit[1]))
+    try:
+        with open_direct(path, "rw") as f:
+            with pytest.raises(OSError) as exc:
+                f.write_blocks(0, aligned_block(8 * block), block)
+            assert exc.value.errno == errno.EFBIG
+            assert f.statistics().blocks_written == 5 and f.statistics().bytes_written == 5 * block
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, old_limit)
+        signal.signal(signal.SIGXFSZ, old_handler)
+    assert path.stat().st_size == 5 * block

@@ -8,7 +8,7 @@ fresh pages (``mmap.mmap(-1, n)`` starts on a page boundary), or allocate
 ``align`` bytes more than needed and take a ``memoryview`` slice that starts
 at the first aligned address inside it, which is what the notes' Go
 ``AlignedBlock`` does with a ``[]byte``. Both return a writable
-``memoryview`` that ``os.preadv``/``os.pwritev`` accept as is.
+``memoryview`` that ``os.preadv``/``os.pwrite`` accept as is.
 Taught in the chapter ``direct_io``.
 """
 

@@ -1,6 +1,6 @@
 """Direct I/O from trio: each block's syscall in a worker thread, bounded by a ``CapacityLimiter``.
 
-Mental model: a file's ``pwritev`` cannot be waited for by trio's event loop
+Mental model: a file's ``pwrite`` cannot be waited for by trio's event loop
 (epoll refuses regular files), so it blocks whichever thread makes it.
 :class:`AsyncDirectFile` checks the alignment rules in the trio task (an
 :class:`AlignmentError` costs no thread), then hands the syscall to
@@ -80,9 +80,11 @@ async def open_direct_async(path: str | os.PathLike[str], mode: Literal["r", "w"
         file.close()
 
 
-def _plan(total: int, block: int, tasks: int, run: int | None) -> tuple[int, int]:
+def _plan(total: int, block: int, tasks: int, run: int | None, offset: int) -> tuple[int, int]:
     if isinstance(block, bool) or not isinstance(block, int) or block < 1 or total % block:
         raise ValueError(f"total ({total}) must be a whole number of blocks of {block} bytes")
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0 or offset % block:
+        raise ValueError(f"offset ({offset!r}) must be a whole number of blocks of {block} bytes")
     if isinstance(tasks, bool) or not isinstance(tasks, int) or tasks < 1:
         raise ValueError(f"tasks must be a positive int, got {tasks!r}")
     per = max(1, (1 << 20) // block) if run is None else run
@@ -92,15 +94,15 @@ def _plan(total: int, block: int, tasks: int, run: int | None) -> tuple[int, int
 
 
 async def write_file(file: AsyncDirectFile, total: int, block: int, *, tasks: int = 1, run: int | None = None,
-                     fill: int = 0x5A) -> None:
-    """Write ``total`` bytes as ``block``-byte syscalls from ``tasks`` tasks, ``run`` blocks per hand-off.
+                     fill: int = 0x5A, offset: int = 0) -> None:
+    """Write ``total`` bytes from ``offset`` as ``block``-byte syscalls from ``tasks`` tasks, ``run`` per hand-off.
 
     Runs are dealt out round-robin (task k writes runs k, k+tasks, …); ``run``
     defaults to about 1 MiB of blocks. Each block holds ``fill`` bytes with its
-    index in the first 8, so a reader can tell blocks apart.
+    index in the file in the first 8, so a reader can tell blocks apart.
     """
-    count, per = _plan(total, block, tasks, run)
-    runs = -(-count // per)
+    count, per = _plan(total, block, tasks, run, offset)
+    runs, first_block = -(-count // per), offset // block
 
     async def writer(first: int) -> None:
         buf = aligned_block(per * block, max(file.file.alignment.memory, 1), how="slice")
@@ -108,20 +110,22 @@ async def write_file(file: AsyncDirectFile, total: int, block: int, *, tasks: in
         for r in range(first, runs, tasks):
             n = min(per, count - r * per)
             for i in range(n):
-                buf[i * block : i * block + 8] = (r * per + i).to_bytes(8, "little")
-            await file.write_blocks(r * per * block, buf[: n * block], block)
+                buf[i * block : i * block + 8] = (first_block + r * per + i).to_bytes(8, "little")
+            await file.write_blocks(offset + r * per * block, buf[: n * block], block)
 
     async with trio.open_nursery() as nursery:
         for k in range(min(tasks, runs)):
             nursery.start_soon(writer, k)
 
 
-async def read_file(file: AsyncDirectFile, total: int, block: int, *, tasks: int = 1, run: int | None = None) -> int:
-    """Read ``total`` bytes as ``block``-byte syscalls, split as :func:`write_file` splits them; return bytes read.
+async def read_file(file: AsyncDirectFile, total: int, block: int, *, tasks: int = 1, run: int | None = None,
+                    offset: int = 0) -> int:
+    """Read ``total`` bytes from ``offset`` in ``block``-byte syscalls, split as :func:`write_file` splits them.
 
-    The buffers are reused, so this measures the transfer, not what was read.
+    Returns the bytes read. The buffers are reused, so this measures the
+    transfer, not what was read.
     """
-    count, per = _plan(total, block, tasks, run)
+    count, per = _plan(total, block, tasks, run, offset)
     runs, done = -(-count // per), 0
 
     async def reader(first: int) -> None:
@@ -129,7 +133,7 @@ async def read_file(file: AsyncDirectFile, total: int, block: int, *, tasks: int
         buf = aligned_block(per * block, max(file.file.alignment.memory, 1), how="slice")
         for r in range(first, runs, tasks):
             n = min(per, count - r * per)
-            done += await file.read_blocks(r * per * block, buf[: n * block], block)
+            done += await file.read_blocks(offset + r * per * block, buf[: n * block], block)
 
     async with trio.open_nursery() as nursery:
         for k in range(min(tasks, runs)):

@@ -1,9 +1,9 @@
 //go:build linux
 
 // Go's peer in the direct_io benchmark: write or read a file with O_DIRECT
-// in blocks of -bs bytes with pwrite/pread, and print the seconds the loop
-// took (timed after open, as dd times its copy). -check writes, reads back
-// and compares instead, printing no time.
+// in blocks of -bs bytes with pwrite/pread, from byte -offset on, and print
+// the seconds the loop took (timed after open, as dd times its copy).
+// -check writes, reads back and compares instead, printing no time.
 package main
 
 import (
@@ -25,8 +25,8 @@ func alignedBlock(size int) []byte {
 	return spare[skip : skip+size]
 }
 
-func pass(f *os.File, op string, buf []byte, size int) error {
-	for off := 0; off < size; off += len(buf) {
+func pass(f *os.File, op string, buf []byte, from, size int) error {
+	for off := from; off < from+size; off += len(buf) {
 		var err error
 		if op == "write" {
 			_, err = f.WriteAt(buf, int64(off))
@@ -44,11 +44,13 @@ func main() {
 	name := flag.String("file", "", "file to write or read")
 	bs := flag.Int("bs", 4096, "block size, a multiple of 4096")
 	size := flag.Int("size", 1<<20, "bytes, a multiple of -bs")
+	offset := flag.Int("offset", 0, "first byte, a multiple of -bs")
 	op := flag.String("op", "write", "write or read")
 	check := flag.Bool("check", false, "write, read back, compare")
 	flag.Parse()
-	if *name == "" || *bs%align != 0 || *size%*bs != 0 {
-		fmt.Println("need -file, -bs a multiple of 4096, -size of whole blocks")
+	if *name == "" || *bs%align != 0 || *size%*bs != 0 || *offset%*bs != 0 {
+		fmt.Println("need -file, -bs a multiple of 4096, " +
+			"-size and -offset of whole blocks")
 		os.Exit(2)
 	}
 	f, err := os.OpenFile(*name, os.O_RDWR|os.O_CREATE|syscall.O_DIRECT, 0o600)
@@ -63,9 +65,9 @@ func main() {
 	}
 	if *check {
 		back := alignedBlock(*bs)
-		err = pass(f, "write", buf, *size)
+		err = pass(f, "write", buf, *offset, *size)
 		equal := true
-		for off := 0; err == nil && off < *size; off += *bs {
+		for off := *offset; err == nil && off < *offset+*size; off += *bs {
 			_, err = f.ReadAt(back, int64(off))
 			equal = equal && bytes.Equal(back, buf)
 		}
@@ -74,7 +76,7 @@ func main() {
 		return
 	}
 	start := time.Now()
-	err = pass(f, *op, buf, *size)
+	err = pass(f, *op, buf, *offset, *size)
 	elapsed := time.Since(start)
 	if err != nil {
 		fmt.Println(err)
